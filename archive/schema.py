@@ -1,0 +1,154 @@
+"""The database contract (``shared/design.md``) as declarative tables.
+
+``ensure_db_shape`` is idempotent: it creates what is missing and adds new columns to old
+databases, so an archive built by an earlier version keeps working. Names here are a public
+contract used by analysts' SQL and Datasette metadata: add, never rename.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+EXTRACTOR_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: dict[str, type]
+    pk: str
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    fts: tuple[str, ...] = ()
+    not_null: frozenset[str] = field(default_factory=frozenset)
+
+
+POSTS = Table(
+    "posts",
+    {
+        "id": str, "site": str, "wp_id": int, "url": str, "title": str, "author": str,
+        "published": str, "published_raw": str, "published_source": str,
+        "modified": str, "modified_raw": str, "modified_source": str,
+        "standfirst": str, "body_html": str, "body_text": str, "comment_count": int,
+        "comments_captured": int, "categories": str, "tags": str, "images": str,
+        "fetched_at": str, "fetched_from": str, "http_status": int,
+        "first_seen": str, "last_seen": str, "last_changed": str,
+        "content_hash": str, "status": str, "missing_count": int,
+        "extractor_version": str, "crawl_id": int,
+    },
+    pk="id",
+    indexes=(("site",), ("published",), ("site", "wp_id"), ("url",), ("status",)),
+    fts=("title", "body_text"),
+)
+
+COMMENTS = Table(
+    "comments",
+    {
+        "id": str, "post_id": str, "parent_id": str, "parent_wp_id": int, "wp_id": int,
+        "site": str, "depth": int, "position": int, "page": int, "kind": str,
+        "author": str, "author_url": str, "posted_raw": str, "posted_at": str,
+        "posted_source": str, "posted_ambiguous": int, "awaiting_moderation": int,
+        "body_html": str, "body_text": str, "url": str,
+        "first_seen": str, "last_seen": str, "last_changed": str, "content_hash": str,
+        "status": str, "extractor_version": str, "crawl_id": int,
+    },
+    pk="id",
+    foreign_keys=(("post_id", "posts", "id"), ("parent_id", "comments", "id")),
+    indexes=(("post_id", "position"), ("parent_id",), ("posted_at",), ("author",), ("status",)),
+    fts=("author", "body_text"),
+)
+
+CRAWLS = Table(
+    "crawls",
+    {
+        "id": int, "site": str, "started": str, "finished": str, "status": str,
+        "base_url": str, "full": int, "pages_fetched": int, "not_modified": int,
+        "posts_new": int, "posts_updated": int, "posts_unchanged": int, "posts_gone": int,
+        "comments_new": int, "comments_updated": int, "comments_removed": int,
+        "times_unparsed": int, "errors": int, "finish_reason": str, "pid": int,
+    },
+    pk="id",
+    indexes=(("site", "started"),),
+)
+
+FAILURES = Table(
+    "failures",
+    {
+        "id": int, "crawl_id": int, "site": str, "url": str, "kind": str,
+        "status": int, "reason": str, "at": str,
+    },
+    pk="id",
+    foreign_keys=(("crawl_id", "crawls", "id"),),
+    indexes=(("crawl_id",), ("url",)),
+)
+
+POST_VERSIONS = Table(
+    "post_versions",
+    {
+        "id": int, "post_id": str, "version": int, "content_hash": str, "captured_at": str,
+        "superseded_at": str, "title": str, "author": str, "published": str, "modified": str,
+        "standfirst": str, "body_html": str, "body_text": str, "categories": str, "tags": str,
+        "extractor_version": str,
+    },
+    pk="id",
+    foreign_keys=(("post_id", "posts", "id"),),
+    indexes=(("post_id", "version"),),
+)
+
+COMMENT_VERSIONS = Table(
+    "comment_versions",
+    {
+        "id": int, "comment_id": str, "content_hash": str, "captured_at": str,
+        "superseded_at": str, "author": str, "posted_raw": str, "body_html": str, "body_text": str,
+    },
+    pk="id",
+    foreign_keys=(("comment_id", "comments", "id"),),
+    indexes=(("comment_id",),),
+)
+
+CAPTURES = Table(
+    "captures",
+    {
+        "id": int, "crawl_id": int, "site": str, "url": str, "fetched_url": str,
+        "status": int, "headers": str, "fetched_at": str, "content_hash": str,
+        "body": bytes, "body_encoding": str, "length": int,
+    },
+    pk="id",
+    foreign_keys=(("crawl_id", "crawls", "id"),),
+    indexes=(("site", "url"), ("content_hash",)),
+)
+
+TABLES: tuple[Table, ...] = (POSTS, COMMENTS, CRAWLS, FAILURES, POST_VERSIONS, COMMENT_VERSIONS, CAPTURES)
+
+
+def open_db(path: str) -> sqlite_utils.Database:
+    """Open (creating if needed) an archive database in WAL mode, shaped to the contract."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    ensure_db_shape(db)
+    return db
+
+
+def ensure_db_shape(db: sqlite_utils.Database) -> None:
+    """Create missing tables, columns, indexes and full-text indexes; safe to call every run."""
+    for table in TABLES:
+        _ensure_table(db, table)
+    for table in TABLES:
+        if table.fts and not db[table.name].detect_fts():
+            db[table.name].enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
+
+
+def _ensure_table(db: sqlite_utils.Database, table: Table) -> None:
+    t = db[table.name]
+    if not t.exists():
+        t.create(table.columns, pk=table.pk, foreign_keys=list(table.foreign_keys))
+    else:
+        existing = set(t.columns_dict)
+        for name, col_type in table.columns.items():
+            if name not in existing:
+                t.add_column(name, col_type)
+    for columns in table.indexes:
+        t.create_index(list(columns), if_not_exists=True)

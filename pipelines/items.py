@@ -1,0 +1,74 @@
+"""Plain items the spiders yield: one ``PostItem`` per post, carrying its whole comment thread.
+
+A post and its comments travel together so the store can write them in one transaction, give
+comments their display positions across comment pages, and tell a removed comment from one that
+was simply on a page that failed to load (``comments_complete``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class CommentItem:
+    """One comment, pingback or trackback as the page showed it."""
+
+    wp_id: int
+    parent_wp_id: int | None  # from nesting; None for a top-level comment
+    depth: int  # 1 = top level
+    position: int  # display order within the post, across comment pages, from 1
+    author: str | None
+    author_url: str | None
+    posted_raw: str | None  # the visible date text, exactly as shown
+    posted_machine: str | None = None  # a machine-readable value (``<time datetime>``) if any
+    posted_at: str | None = None  # UTC ``YYYY-MM-DDTHH:MM:SSZ``, set by the timestamps pipeline
+    posted_source: str | None = None  # 'datetime-attr', 'text' or None when unparsed
+    posted_ambiguous: bool = False  # local time fell in the repeated autumn hour
+    body_html: str = ""
+    body_text: str = ""
+    kind: str = "comment"  # 'comment', 'pingback' or 'trackback'
+    url: str | None = None  # canonical comment permalink
+    page: int = 1  # comment page it was found on
+    awaiting_moderation: bool = False
+
+
+@dataclass
+class PostItem:
+    """One WordPress post (never a page, archive or feed) with its comments."""
+
+    site: str
+    url: str  # canonical live URL
+    fetched_url: str  # what was actually fetched (a mirror URL in tests)
+    wp_id: int | None
+    title: str | None
+    author: str | None = None
+    published_raw: str | None = None
+    published: str | None = None  # UTC
+    published_source: str | None = None
+    modified_raw: str | None = None
+    modified: str | None = None  # UTC
+    modified_source: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    standfirst: str | None = None
+    body_html: str = ""  # raw ``.entry-content`` until the clean pipeline runs
+    body_text: str = ""
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    comment_count: int | None = None  # as the page displayed it
+    comments: list[CommentItem] = field(default_factory=list)
+    comments_complete: bool = True  # False when a comment page failed
+    fetched_at: str | None = None  # UTC
+    http_status: int = 200
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (url, kind, reason)
+
+
+@dataclass
+class FailureItem:
+    """Something an archivist should know went wrong: a page that failed, a post we couldn't read."""
+
+    site: str
+    url: str
+    kind: str  # 'http', 'network', 'parse', 'time', 'orphan', 'gone'
+    reason: str
+    status: int | None = None
