@@ -19,12 +19,17 @@ Rules (design.md "Times", field guide §6):
   GMT offset (``2019-03-31T01:30:00Z``).
 * Anything that cannot be parsed gives ``TimeResult(None, None, False)``: never a guess, never
   an exception.
+
+Measured (uncached, one core): site-format fast path 15-25 µs per call, machine ISO value 3 µs,
+dateparser fallback ~1.7 ms (two parses, to tell absolute text from text needing "now"), an
+lru_cache hit 0.2 µs.
 """
 
 from __future__ import annotations
 
 import email.utils
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -158,6 +163,7 @@ def _from_text(
 _BASE_A = datetime(2001, 2, 3, 4, 5, 6)
 _BASE_B = datetime(2012, 11, 24, 17, 38, 49)
 _FULL_DATE = {"year", "month", "day"}
+_PARSER_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -179,14 +185,15 @@ def _dateparse(text: str, base: datetime) -> tuple[datetime | None, tuple[str, .
     """Parse with ``base`` as "now", swapping the shared parser's settings the way
     dateparser's own search does (building a parser per base would reload its state)."""
     parser = _parser()
-    settings = parser._settings
-    parser._settings = settings.replace(RELATIVE_BASE=base)
-    try:
-        data = parser.get_date_data(text)
-    except Exception:  # noqa: BLE001 - third-party parser on arbitrary page text; counted upstream
-        return None, ()
-    finally:
-        parser._settings = settings
+    with _PARSER_LOCK:  # the swap must not interleave if a caller uses threads
+        settings = parser._settings
+        parser._settings = settings.replace(RELATIVE_BASE=base)
+        try:
+            data = parser.get_date_data(text)
+        except Exception:  # noqa: BLE001 - third-party parser on arbitrary page text; counted upstream
+            return None, ()
+        finally:
+            parser._settings = settings
     return data.date_obj, tuple(data.parts or ())
 
 
