@@ -1,0 +1,492 @@
+"""Strip page furniture from post bodies and sanitise comment bodies.
+
+Pure functions over one lxml parse per body; the strip rules are data (``pipelines.furniture``)
+plus per-site extras, compiled once per selector tuple. ``CleanPipeline`` is a thin Scrapy
+wrapper over them. Cleaning is idempotent and never raises on broken HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from lxml import etree, html as lxml_html
+from lxml.cssselect import CSSSelector
+
+from pipelines import furniture as rules
+from pipelines.items import PostItem
+
+Element = lxml_html.HtmlElement
+
+_WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_SCRIPT_SCHEME = re.compile(r"^[\x00-\x20]*(javascript|vbscript|livescript):", re.I)
+_URL_ATTRS = ("href", "src", "action", "formaction", "xlink:href", "poster", "background")
+_MARKUP = re.compile(r"<[a-zA-Z/!]|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+
+# Text layout: these start a new paragraph; <br> starts a new line within one.
+_BLOCK_TAGS = frozenset(
+    "p div section article header footer aside nav main h1 h2 h3 h4 h5 h6 ul ol li dl dt dd "
+    "blockquote figure figcaption pre table thead tbody tfoot tr td th caption hr address details "
+    "summary center fieldset iframe video audio".split()
+)
+_MEDIA_TAGS = ("iframe", "video", "audio", "object", "embed", "picture", "source")
+_SKIP_TEXT_TAGS = frozenset(rules.DEFAULT_STRIP_TAGS)
+_BR = object()
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    html: str  # cleaned body HTML (article only)
+    text: str  # paragraphs separated by blank lines, whitespace collapsed
+    images: list[dict[str, str | None]] = field(default_factory=list)  # src, alt, caption
+
+
+@dataclass(frozen=True)
+class CommentCleanResult:
+    html: str
+    text: str
+    awaiting_moderation: bool  # the body carried WordPress's "awaiting moderation" notice
+
+
+EMPTY = CleanResult(html="", text="", images=[])
+
+
+# ---------------------------------------------------------------------------- public API
+
+
+def clean_html(
+    html: str | bytes | None, extra_selectors: Sequence[str] = (), base_url: str | None = None
+) -> CleanResult:
+    """Return the article only: furniture stripped, hostile markup gone, images listed."""
+    root = _parse(html)
+    if root is None:
+        return EMPTY
+    _promote_noscript_images(root)
+    _drop_all(_strip_selector(tuple(extra_selectors))(root))
+    _drop_text_blocks(root)
+    _sanitise(root)
+    if base_url:
+        root.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
+    text, images = _tree_text(root), _images(root)
+    if not text and not images and next(root.iter(*_MEDIA_TAGS), None) is None:
+        return EMPTY  # only empty wrappers left: say so plainly
+    return CleanResult(html=_inner_html(root), text=text, images=images)
+
+
+def html_to_text(html: str | bytes | None) -> str:
+    """Readable text of an HTML fragment: blocks separated by blank lines, whitespace collapsed."""
+    root = _parse(html)
+    return "" if root is None else _tree_text(root)
+
+
+def clean_comment_html(html: str | bytes | None) -> CommentCleanResult:
+    """Sanitise a comment body lightly: keep the words and links, drop scripts and reply links."""
+    root = _parse(html)
+    if root is None:
+        return CommentCleanResult(html="", text="", awaiting_moderation=False)
+    moderated = bool(_comment_moderation_selector()(root))
+    _drop_all(_comment_strip_selector()(root))
+    _sanitise(root)
+    return CommentCleanResult(_inner_html(root), _tree_text(root), moderated)
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def _parse(html: str | bytes | None) -> Element | None:
+    """One forgiving parse into a ``<div>`` wrapper; None when there is nothing to clean."""
+    if not html:
+        return None
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    if not isinstance(html, str):
+        return None
+    html = _CONTROL.sub("", _XML_DECL.sub("", html))
+    html = html.encode("utf-8", errors="ignore").decode("utf-8")  # drop lone surrogates
+    if not html.strip():
+        return None
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    _drop_all(el for el in root.iter(etree.Comment, etree.ProcessingInstruction))
+    return root
+
+
+def _inner_html(root: Element) -> str:
+    parts = [escape(root.text, quote=False)] if root.text else []
+    parts.extend(lxml_html.tostring(child, encoding="unicode") for child in root)
+    return "".join(parts).strip()
+
+
+def _drop_all(elements: Iterable[Any]) -> None:
+    """Remove elements (keeping each one's tail text); collect first, the tree changes as we go."""
+    for el in list(elements):
+        _drop(el)
+
+
+def _drop(el: Any) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+# ---------------------------------------------------------------------------- selectors
+
+
+@lru_cache(maxsize=64)
+def _strip_selector(extra: tuple[str, ...]) -> CSSSelector:
+    """All strip rules as one compiled selector: one XPath pass per body."""
+    return _compile(rules.DEFAULT_STRIP_TAGS + rules.DEFAULT_STRIP_SELECTORS + extra)
+
+
+@lru_cache(maxsize=1)
+def _comment_strip_selector() -> CSSSelector:
+    return _compile(rules.DEFAULT_STRIP_TAGS + rules.COMMENT_STRIP_SELECTORS)
+
+
+@lru_cache(maxsize=1)
+def _comment_moderation_selector() -> CSSSelector:
+    return _compile((".comment-awaiting-moderation",))
+
+
+@lru_cache(maxsize=1)
+def _container_selector() -> CSSSelector:
+    return _compile(rules.ARTICLE_CONTAINER_SELECTORS)
+
+
+def _compile(selectors: Sequence[str]) -> CSSSelector:
+    try:
+        return CSSSelector(", ".join(selectors), translator="html")
+    except Exception as exc:  # cssselect's SelectorError or ExpressionError
+        bad = [s for s in selectors if not _valid(s)]
+        raise ValueError(f"invalid strip selector(s) {bad}: {exc}") from exc
+
+
+def _valid(selector: str) -> bool:
+    try:
+        CSSSelector(selector, translator="html")
+    except Exception:
+        return False
+    return True
+
+
+def validate_selectors(selectors: Sequence[str]) -> None:
+    """Raise ValueError early (at spider open) for a profile selector cssselect can't compile."""
+    _strip_selector(tuple(selectors))
+
+
+# ---------------------------------------------------------------------------- text blocks
+
+_TEXT_BLOCKS = frozenset(t.casefold() for t in rules.DEFAULT_STRIP_TEXT_BLOCKS)
+_TEXT_BLOCK_LIMIT = max(len(t) for t in _TEXT_BLOCKS) + 8
+_TEXT_BLOCK_CANDIDATES = etree.XPath(
+    "|".join(
+        f"descendant::{tag}[string-length(normalize-space()) <= {_TEXT_BLOCK_LIMIT}]"
+        for tag in rules.TEXT_BLOCK_TAGS
+    )
+)
+
+
+def _text_block_candidates(root: Element) -> list[Element]:
+    """Short blocks first (XPath, in C), then the exact text check in Python."""
+    found = _TEXT_BLOCK_CANDIDATES(root)
+    return [el for el in found if _norm(el.text_content()).casefold() in _TEXT_BLOCKS]
+
+
+def _drop_text_blocks(root: Element) -> None:
+    """Remove furniture titles ("Share this:") and the widget each one titles."""
+    candidates = _text_block_candidates(root)
+    if not candidates:
+        return
+    root_len = len(_norm(root.text_content()))
+    containers = set(_container_selector()(root))
+    for el in candidates:
+        if not _attached(el, root):
+            continue
+        title = _title_element(el, root, containers)
+        wrapper = title.getparent()
+        if _is_widget_wrapper(wrapper, title, root, containers, root_len):
+            _drop(wrapper)
+            continue
+        followers = list(_link_only_followers(title))
+        _drop(title)
+        _drop_all(followers)
+
+
+def _title_element(el: Element, root: Element, containers: set[Element]) -> Element:
+    """Climb through wrappers that hold nothing but the title text (``header > h3``)."""
+    text = _norm(el.text_content())
+    parent = el.getparent()
+    while parent is not None and parent is not root and parent not in containers:
+        if _norm(parent.text_content()) != text:
+            break
+        el, parent = parent, parent.getparent()
+    return el
+
+
+def _is_widget_wrapper(
+    wrapper: Element | None, title: Element, root: Element, containers: set[Element], root_len: int
+) -> bool:
+    """A small wrapper that starts with the title is the widget; never the article itself."""
+    if wrapper is None or wrapper is root or wrapper in containers:
+        return False
+    if wrapper.tag not in rules.WIDGET_WRAPPER_TAGS or (wrapper.text or "").strip():
+        return False
+    if next(wrapper.iterchildren(), None) is not title:
+        return False
+    return len(_norm(wrapper.text_content())) <= root_len / 2
+
+
+def _link_only_followers(title: Element) -> Iterator[Element]:
+    """Siblings after a bare furniture title that are share lists: links, icons, nothing else."""
+    sibling = title.getnext()
+    while sibling is not None and _is_link_only(sibling):
+        yield sibling
+        sibling = sibling.getnext()
+
+
+def _is_link_only(el: Element) -> bool:
+    text = _norm(el.text_content())
+    if not text:
+        return not any(True for _ in el.iter("img", "figure", "video", "audio", "iframe", "table"))
+    link_text = sum(len(_norm(a.text_content())) for a in el.iter("a"))
+    return len(text) <= 600 and link_text >= 0.8 * len(text)
+
+
+def _attached(el: Element, root: Element) -> bool:
+    while el is not None:
+        if el is root:
+            return True
+        el = el.getparent()
+    return False
+
+
+# ---------------------------------------------------------------------------- attributes, images
+
+
+def _sanitise(root: Element) -> None:
+    """Hostile attributes, trackers, and empty ``<li>``s (libxml2 prints them without ``</li>``,
+    so a following text would move inside on the next parse and break idempotence)."""
+    _sanitise_attributes(root)
+    _drop_all(el for el in root.iter("iframe", "img") if _is_tracker(el))
+    _drop_all(li for li in reversed(list(root.iter("li"))) if not len(li) and not li.text)
+
+
+def _sanitise_attributes(root: Element) -> None:
+    """Drop event handlers and script URLs; give lazy-loaded images their real source."""
+    for el in root.iter(etree.Element):
+        for name in [n for n in el.attrib if n.lower().startswith("on")]:
+            del el.attrib[name]
+        for name in _URL_ATTRS:
+            value = el.get(name)
+            if value is not None and _SCRIPT_SCHEME.match(value):
+                del el.attrib[name]
+        if el.tag == "img":
+            _resolve_lazy(el)
+
+
+def _is_placeholder(src: str | None) -> bool:
+    if not src or not src.strip() or src.lstrip().lower().startswith("data:"):
+        return True
+    lowered = src.lower()
+    return any(hint in lowered for hint in rules.PLACEHOLDER_HINTS)
+
+
+def _resolve_lazy(img: Element) -> None:
+    if not _is_placeholder(img.get("src")):
+        return
+    real = next((img.get(a) for a in rules.LAZY_SRC_ATTRS if img.get(a, "").strip()), None)
+    if real and not _is_placeholder(real):
+        img.set("src", real.strip())
+        for attr in rules.LAZY_SRC_ATTRS:
+            img.attrib.pop(attr, None)
+    srcset = next((img.get(a) for a in rules.LAZY_SRCSET_ATTRS if img.get(a, "").strip()), None)
+    if srcset:
+        img.set("srcset", srcset.strip())
+        for attr in rules.LAZY_SRCSET_ATTRS:
+            img.attrib.pop(attr, None)
+
+
+def _promote_noscript_images(root: Element) -> None:
+    """Lazy-load plugins put the real ``<img>`` in a ``<noscript>`` after a placeholder."""
+    for noscript in root.iter("noscript"):
+        placeholder = noscript.getprevious()
+        real = next(noscript.iter("img"), None)
+        if placeholder is None or real is None or placeholder.tag != "img":
+            continue
+        if _is_placeholder(placeholder.get("src")) and not any(
+            placeholder.get(a) for a in rules.LAZY_SRC_ATTRS
+        ):
+            for attr in ("src", "srcset", "alt"):
+                if real.get(attr):
+                    placeholder.set(attr, real.get(attr))
+
+
+def _is_tracker(el: Element) -> bool:
+    src = (el.get("src") or "").lower()
+    if any(pattern in src for pattern in rules.TRACKER_URL_PATTERNS):
+        return True
+    return _tiny(el.get("width")) and _tiny(el.get("height"))
+
+
+def _tiny(value: str | None) -> bool:
+    return value is not None and value.strip().removesuffix("px") in ("0", "1")
+
+
+def _images(root: Element) -> list[dict[str, str | None]]:
+    return [
+        {"src": img.get("src"), "alt": img.get("alt"), "caption": _caption(img)}
+        for img in root.iter("img")
+        if img.get("src")
+    ]
+
+
+def _caption(img: Element) -> str | None:
+    for ancestor in img.iterancestors():
+        if ancestor.tag == "figure":
+            caption = next(ancestor.iterchildren("figcaption"), None)
+            return _norm(caption.text_content()) or None if caption is not None else None
+        if "wp-caption" in (ancestor.get("class") or "").split():
+            caption = next(
+                (p for p in ancestor.iter() if "wp-caption-text" in (p.get("class") or "").split()),
+                None,
+            )
+            return _norm(caption.text_content()) or None if caption is not None else None
+    return None
+
+
+# ---------------------------------------------------------------------------- text
+
+
+def _norm(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def _tree_text(root: Element) -> str:
+    """Walk once: block elements end paragraphs, ``<br>`` ends lines, script text is skipped."""
+    paragraphs: list[str] = []
+    buffer: list[Any] = []
+
+    def flush() -> None:
+        lines, line = [], []
+        for piece in buffer + [_BR]:
+            if piece is _BR:
+                lines.append(_norm("".join(line)))
+                line = []
+            else:
+                line.append(piece)
+        text = "\n".join(x for x in lines if x)
+        if text:
+            paragraphs.append(text)
+        buffer.clear()
+
+    skipping = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else None
+        if event == "start":
+            if skipping or tag in _SKIP_TEXT_TAGS or tag is None:
+                skipping += 1
+                continue
+            if tag in _BLOCK_TAGS:
+                flush()
+            elif tag == "br":
+                buffer.append(_BR)
+            if el.text:
+                buffer.append(el.text)
+        else:
+            if skipping:
+                skipping -= 1
+                if skipping:
+                    continue
+            elif tag in _BLOCK_TAGS:
+                flush()
+            if el.tail and el is not root:
+                buffer.append(el.tail)
+    flush()
+    return "\n\n".join(paragraphs)
+
+
+# ---------------------------------------------------------------------------- pipeline
+
+
+def looks_like_markup(text: str) -> bool:
+    return bool(_MARKUP.search(text))
+
+
+def merge_images(
+    existing: list[dict[str, str | None]], found: list[dict[str, str | None]]
+) -> list[dict[str, str | None]]:
+    """Existing images first (a spider's featured image), then new ones; one entry per src."""
+    merged = [dict(image) for image in existing]
+    by_src = {image.get("src"): image for image in merged}
+    for image in found:
+        known = by_src.get(image.get("src"))
+        if known is None:
+            merged.append(dict(image))
+            by_src[image.get("src")] = merged[-1]
+        else:
+            for key, value in image.items():
+                if not known.get(key):
+                    known[key] = value
+    return merged
+
+
+class CleanPipeline:
+    """Replace each post's raw body with the article only; sanitise its comments."""
+
+    def __init__(self, stats: Any = None, crawler: Any = None) -> None:
+        self.stats = stats
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CleanPipeline:
+        return cls(stats=crawler.stats, crawler=crawler)
+
+    def open_spider(self, spider: Any = None) -> None:
+        validate_selectors(self._extra_selectors(spider))
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, PostItem):
+            return item
+        raw = item.body_html
+        result = clean_html(raw, self._extra_selectors(spider), base_url=item.url)
+        item.body_html, item.body_text = result.html, result.text
+        item.images = merge_images(item.images, result.images)
+        if item.standfirst and looks_like_markup(item.standfirst):
+            item.standfirst = html_to_text(item.standfirst) or None
+        for comment in item.comments:
+            cleaned = clean_comment_html(comment.body_html)
+            comment.body_html, comment.body_text = cleaned.html, cleaned.text
+            comment.awaiting_moderation = comment.awaiting_moderation or cleaned.awaiting_moderation
+        self._count(item, raw, result)
+        return item
+
+    def _extra_selectors(self, spider: Any) -> tuple[str, ...]:
+        if spider is None and self.crawler is not None:
+            spider = getattr(self.crawler, "spider", None)
+        profile = getattr(spider, "profile", None)
+        return tuple(getattr(profile, "strip_selectors", ()) or ())
+
+    def _count(self, item: PostItem, raw: str, result: CleanResult) -> None:
+        if self.stats is None:
+            return
+        self.stats.inc_value("clean/posts")
+        self.stats.inc_value("clean/comments", len(item.comments))
+        self.stats.inc_value("clean/images", len(result.images))
+        if raw and raw.strip() and not result.text:
+            self.stats.inc_value("clean/body_empty")
