@@ -72,3 +72,24 @@ class FailureItem:
     kind: str  # 'http', 'network', 'parse', 'time', 'orphan', 'gone'
     reason: str
     status: int | None = None
+
+
+@dataclass
+class CaptureItem:
+    """A fetched response, kept so the archive can prove what a page said and reprocess it offline."""
+
+    site: str
+    url: str  # canonical live URL
+    fetched_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: str  # UTC
+
+
+@dataclass
+class NotModifiedItem:
+    """A post page the server said is unchanged (HTTP 304): it was seen, nothing was rewritten."""
+
+    site: str
+    url: str  # canonical live URL

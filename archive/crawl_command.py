@@ -1,0 +1,169 @@
+"""``sector-archive crawl``: run the spiders into the archive and report what happened.
+
+Exit codes a scheduler can act on: 0 the run completed cleanly; 3 it completed but some pages
+failed (see ``failures``); 2 it could not run (bad input, database unusable, another crawl holds
+the lock, site unreachable).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from archive.cli import cli
+from archive.lock import DatabaseLocked, crawl_lock
+from archive.progress import Progress
+
+EXIT_OK, EXIT_COULD_NOT_RUN, EXIT_WITH_FAILURES = 0, 2, 3
+PAGE_FAILURE_KINDS = ("http", "network", "gone")
+
+
+def fail(message: str) -> None:
+    """One line on stderr naming the cause, then the could-not-run exit code."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_COULD_NOT_RUN)
+
+
+@cli.command("crawl")
+@click.argument("sites", nargs=-1)
+@click.option("--db", "db_path", default="archive.db", show_default=True, help="SQLite database to write.")
+@click.option("--base-url", "base_urls", multiple=True, metavar="SITE=URL",
+              help="Crawl a mirror of SITE at URL (same paths); stored URLs stay the live ones.")
+@click.option("--full", is_flag=True, help="Re-fetch everything, ignoring what earlier crawls saw.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors (for cron).")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log to this file.")
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
+def crawl(sites: tuple[str, ...], db_path: str, base_urls: tuple[str, ...], full: bool, quiet: bool,
+          log_file: str | None, settings: tuple[str, ...]) -> None:
+    """Crawl SITES (default: all) into the archive database."""
+    from spiders.sites import PROFILES
+
+    names = list(sites) or list(PROFILES)
+    for name in names:
+        if name not in PROFILES:
+            fail(f"unknown site {name!r} (known: {', '.join(sorted(PROFILES))})")
+    mirrors = _parse_pairs(base_urls, "--base-url", "SITE=URL")
+    for name, url in mirrors.items():
+        if name not in PROFILES:
+            fail(f"--base-url names unknown site {name!r}")
+        if not url.startswith(("http://", "https://")):
+            fail(f"--base-url {name}={url}: not an http(s) URL")
+    overrides = _parse_pairs(settings, "-s", "NAME=VALUE")
+    _check_database(db_path)
+    try:
+        with crawl_lock(db_path):
+            results = run_crawl(names, db_path, mirrors, full=full, quiet=quiet, log_file=log_file,
+                                overrides=overrides)
+    except DatabaseLocked as exc:
+        fail(str(exc))
+    sys.exit(_report(results, db_path))
+
+
+def run_crawl(names: list[str], db_path: str, mirrors: dict[str, str], *, full: bool = False,
+              quiet: bool = False, log_file: str | None = None,
+              overrides: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Run one crawler per site in one Scrapy process; return each site's stats."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from spiders.registry import spider_class
+
+    settings = get_project_settings()
+    settings.set("ARCHIVE_DB", db_path, priority="cmdline")
+    settings.set("ARCHIVE_FULL", full, priority="cmdline")
+    settings.set("LOG_LEVEL", "ERROR" if quiet else "WARNING", priority="cmdline")
+    if log_file:
+        settings.set("LOG_FILE", log_file, priority="cmdline")
+        settings.set("LOG_LEVEL", "INFO", priority="cmdline")
+    settings.set("ARCHIVE_PROGRESS", not quiet, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    extensions = dict(settings.getdict("EXTENSIONS"))
+    extensions[Progress.path] = 500
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
+
+    process = CrawlerProcess(settings)
+    _quiet_noisy_loggers()
+    crawlers = []
+    for name in names:
+        crawler = process.create_crawler(spider_class(name))
+        crawlers.append((name, crawler))
+        kwargs = {"base_url": mirrors[name]} if name in mirrors else {}
+        process.crawl(crawler, **kwargs)
+    process.start()
+    return [{"site": name, **(crawler.stats.get_stats() if crawler.stats else {})} for name, crawler in crawlers]
+
+
+def _quiet_noisy_loggers() -> None:
+    """Unreachable sites make Scrapy log full tracebacks; the failures table and the summary
+    already say what went wrong, in one line each."""
+    import logging
+
+    for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry", "scrapy.core.scraper"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _report(results: list[dict[str, Any]], db_path: str) -> int:
+    """Print one summary line per site and choose the exit code."""
+    from archive.schema import open_db
+
+    db = open_db(db_path)
+    code = EXIT_OK
+    for stats in results:
+        crawl_id = stats.get("archive/crawl_id")
+        row = db["crawls"].get(crawl_id) if crawl_id else None
+        if row is None:
+            click.echo(f"{stats['site']}: did not start", err=True)
+            code = EXIT_COULD_NOT_RUN
+            continue
+        page_failures = db.execute(
+            f"select count(*) from failures where crawl_id = ? and kind in ({','.join('?' * len(PAGE_FAILURE_KINDS))})",
+            [crawl_id, *PAGE_FAILURE_KINDS],
+        ).fetchone()[0]
+        click.echo(summary_line(row, page_failures))
+        if row["status"] == "failed":
+            reason = db.execute("select reason from failures where crawl_id = ? order by id limit 1", [crawl_id]).fetchone()
+            click.echo(f"error: {row['site']}: could not crawl: {reason[0] if reason else row['finish_reason']}", err=True)
+            code = EXIT_COULD_NOT_RUN
+        elif row["status"] != "ok" and code == EXIT_OK:
+            code = EXIT_WITH_FAILURES
+        elif page_failures and code == EXIT_OK:
+            code = EXIT_WITH_FAILURES
+    return code
+
+
+def summary_line(row: dict[str, Any], page_failures: int) -> str:
+    return (
+        f"{row['site']}: {row['status']} (crawl #{row['id']}) — {row['pages_fetched']} pages, "
+        f"posts {row['posts_new']} new / {row['posts_updated']} updated / {row['posts_unchanged']} unchanged"
+        f" / {row['posts_gone']} gone, comments {row['comments_new']} new / {row['comments_updated']} changed"
+        f" / {row['comments_removed']} removed, {row['times_unparsed']} unparsed times, "
+        f"{page_failures} failed pages, {row['errors']} problems recorded"
+    )
+
+
+def _check_database(db_path: str) -> None:
+    """Fail early, with the path in the message, when the database cannot be opened for writing."""
+    from archive.schema import open_db
+
+    parent = os.path.dirname(os.path.abspath(db_path))
+    if not os.path.isdir(parent):
+        fail(f"cannot use database {db_path}: directory {parent} does not exist")
+    try:
+        open_db(db_path).close()
+    except Exception as exc:  # sqlite3 raises several types for unusable files
+        fail(f"cannot use database {db_path}: {exc}")
+
+
+def _parse_pairs(values: tuple[str, ...], option: str, shape: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key or not rest:
+            fail(f"{option} {value!r}: expected {shape}")
+        pairs[key] = rest
+    return pairs

@@ -1,0 +1,54 @@
+"""One ``crawls`` row per run and site: what a scheduler and an archivist check first."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import sqlite_utils
+
+COUNT_COLUMNS = ("pages_fetched", "not_modified", "posts_new", "posts_updated", "posts_unchanged", "posts_gone",
+                 "comments_new", "comments_updated", "comments_removed", "times_unparsed", "errors")
+
+
+def start_run(db: sqlite_utils.Database, site: str, base_url: str, now: str, *, full: bool = False) -> int:
+    """Open a run as ``running``; a run that never finishes (killed) is later marked ``interrupted``."""
+    mark_interrupted(db, site)
+    table = db["crawls"]
+    table.insert({"site": site, "started": now, "status": "running", "base_url": base_url,
+                  "full": int(full), "pid": os.getpid(), **{c: 0 for c in COUNT_COLUMNS}})
+    return int(table.last_pk)
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, now: str, status: str, reason: str,
+               counts: dict[str, int]) -> None:
+    db["crawls"].update(run_id, {"finished": now, "status": status, "finish_reason": reason,
+                                 **{c: int(counts.get(c, 0)) for c in COUNT_COLUMNS}})
+
+
+def mark_interrupted(db: sqlite_utils.Database, site: str) -> int:
+    """Runs still ``running`` whose process is gone were killed: say so."""
+    stale = [r["id"] for r in db["crawls"].rows_where("site = ? and status = 'running'", [site])
+             if not _alive(r["pid"])]
+    for run_id in stale:
+        db["crawls"].update(run_id, {"status": "interrupted", "finish_reason": "process ended without finishing"})
+    return len(stale)
+
+
+def last_runs(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """The latest run of every site, newest first."""
+    return list(db.query(
+        "select * from crawls where id in (select max(id) from crawls group by site) order by started desc"
+    ))
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid or pid == os.getpid():
+        return bool(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

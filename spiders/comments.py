@@ -1,0 +1,192 @@
+"""Read a WordPress comment thread out of one comment page.
+
+Threading comes from nesting (``ul.children`` / ``ol.children``), never from attributes: WordPress
+prints no parent ids. The selectors below cover the classic/Twenty Ten callback, the core xhtml
+and html5 walkers, Genesis, wpDiscuz-like lists and theme callbacks that print only a name, a date
+and a ``#`` permalink; field order in each tuple is preference order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml import html
+from lxml.cssselect import CSSSelector
+
+from spiders.dom import css, first, inner_html, text
+
+LIST_SELECTOR = CSSSelector(
+    "ol.commentlist, ul.commentlist, ol.comment-list, ul.comment-list, ol.ping-list, ul.ping-list"
+)
+AUTHOR_SELECTORS = (
+    "[itemprop=author] [itemprop=name]", "cite.fn", "b.fn", ".fn", ".comment-author-name",
+    "[class*=comment__author]", "[class*=comment-author]", ".wpd-comment-author",
+)
+DATE_TEXT_SELECTORS = (
+    ".comment-metadata a", ".commentmetadata a", "a.comment-time-link", ".comment-meta a",
+    "[class*=comment__date]", ".comment-date", ".wpd-comment-date", "time",
+)
+BODY_SELECTORS = (
+    ".comment-content", ".comment-text", "[class*=comment__text]", ".wpd-comment-text",
+    "[itemprop=text]", "[itemprop=commentText]",
+)
+_ID_RE = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
+_SAYS_RE = re.compile(r"\s*says:?\s*$", re.IGNORECASE)
+
+
+@dataclass
+class RawComment:
+    """A comment as found on one page, before timestamps and cleaning."""
+
+    wp_id: int
+    parent_wp_id: int | None
+    depth: int
+    order: int  # order on this page
+    kind: str
+    author: str | None
+    author_url: str | None
+    posted_raw: str | None
+    posted_machine: str | None
+    body_html: str
+    permalink: str | None
+    awaiting_moderation: bool
+
+
+def parse_comments(root: html.HtmlElement) -> list[RawComment]:
+    """All comments on a page, in display order, with parents and depths from nesting.
+
+    The comment lists are detached from ``root`` as they are read (so nested replies are not read
+    twice); call this after everything else has been taken from the page.
+    """
+    found: list[RawComment] = []
+    for comment_list in LIST_SELECTOR(root):
+        if _inside_comment(comment_list):
+            continue
+        for li in _comment_items(comment_list):
+            _walk(li, None, 1, found)
+    return found
+
+
+def _walk(li: html.HtmlElement, parent: int | None, depth: int, found: list[RawComment]) -> None:
+    children = [c for c in li if c.tag in ("ul", "ol") and "children" in c.get("class", "")]
+    for c in children:
+        li.remove(c)
+    comment = _read_comment(li, parent, depth, len(found) + 1)
+    if comment is not None:
+        found.append(comment)
+        parent_for_children = comment.wp_id
+    else:
+        parent_for_children = parent
+    for c in children:
+        for child in _comment_items(c):
+            _walk(child, parent_for_children, depth + 1, found)
+
+
+def _comment_items(container: html.HtmlElement) -> Iterator[html.HtmlElement]:
+    return (el for el in container if el.tag == "li")
+
+
+def _inside_comment(el: html.HtmlElement) -> bool:
+    return any(a.tag == "li" and _wp_id_of(a) is not None for a in el.iterancestors())
+
+
+def _read_comment(li: html.HtmlElement, parent: int | None, depth: int, order: int) -> RawComment | None:
+    wp_id = _wp_id_of(li)
+    if wp_id is None:
+        return None
+    classes = li.get("class", "").split()
+    kind = "pingback" if "pingback" in classes else "trackback" if "trackback" in classes else "comment"
+    author, author_url = _author(li, kind)
+    machine, raw = _date(li, wp_id)
+    return RawComment(
+        wp_id=wp_id,
+        parent_wp_id=parent,
+        depth=depth,
+        order=order,
+        kind=kind,
+        author=author,
+        author_url=author_url,
+        posted_raw=raw,
+        posted_machine=machine,
+        body_html=_body(li, kind),
+        permalink=_permalink(li, wp_id),
+        awaiting_moderation=bool(css(".comment-awaiting-moderation")(li)),
+    )
+
+
+def _wp_id_of(li: html.HtmlElement) -> int | None:
+    """The comment id from ``li#comment-N``, ``li#li-comment-N`` or an inner ``#comment-N``."""
+    for el in (li, *li.iterdescendants()):
+        m = _ID_RE.match(el.get("id") or "")
+        if m:
+            return int(m.group(1))
+        if el.tag in ("ul", "ol"):
+            break
+    for link in css("[data-commentid]")(li):
+        return int(link.get("data-commentid"))
+    return None
+
+
+def _author(li: html.HtmlElement, kind: str) -> tuple[str | None, str | None]:
+    el = first(li, AUTHOR_SELECTORS)
+    if el is None and kind != "comment":
+        el = first(li, ("a",))
+    if el is None:
+        return None, None
+    name = _SAYS_RE.sub("", text(el)) or None
+    link = el if el.tag == "a" else next(iter(el.iter("a")), None)
+    url = link.get("href") if link is not None else None
+    return name, url or None
+
+
+def _date(li: html.HtmlElement, wp_id: int) -> tuple[str | None, str | None]:
+    time_el = next((t for t in li.iter("time") if t.get("datetime")), None)
+    machine = time_el.get("datetime") if time_el is not None else None
+    el = first(li, DATE_TEXT_SELECTORS)
+    raw = text(el) if el is not None else None
+    if not raw or raw == "#":
+        raw = _permalink_text(li, wp_id)
+    if raw:
+        raw = re.sub(r"\s*\(Edit\)\s*$", "", raw)
+    return machine, raw or None
+
+
+def _permalink_text(li: html.HtmlElement, wp_id: int) -> str | None:
+    for a in li.iter("a"):
+        text = text(a)
+        if f"#comment-{wp_id}" in (a.get("href") or "") and text and text != "#":
+            return text
+    return None
+
+
+def _body(li: html.HtmlElement, kind: str) -> str:
+    el = first(li, BODY_SELECTORS)
+    if el is None:
+        el = first(li, (".comment-body",))
+        if el is not None and first(el, (".comment-author", ".fn", ".comment-meta")) is not None:
+            return _loose_paragraphs(el) if kind == "comment" else _inner_html_without_meta(el)
+    if el is None:
+        return ""
+    return inner_html(el)
+
+
+def _loose_paragraphs(el: html.HtmlElement) -> str:
+    """The core xhtml walker puts the text as bare paragraphs beside the author and meta blocks."""
+    keep = [c for c in el if c.tag in ("p", "blockquote", "ul", "ol", "pre", "h3", "h4")]
+    return "".join(html.tostring(c, encoding="unicode", with_tail=False) for c in keep)
+
+
+def _inner_html_without_meta(el: html.HtmlElement) -> str:
+    for junk in css(".reply, .comment-reply, .comment-edit-link, .edit-link")(el):
+        junk.getparent().remove(junk)
+    return inner_html(el)
+
+
+def _permalink(li: html.HtmlElement, wp_id: int) -> str | None:
+    for a in li.iter("a"):
+        href = a.get("href") or ""
+        if href.endswith(f"#comment-{wp_id}"):
+            return href
+    return None

@@ -1,0 +1,234 @@
+"""Read one WordPress post page: is it a post, and what does it say?
+
+Posts are told from pages, archives and custom types by WordPress's own markers (body and
+article classes, ``og:type``/JSON-LD), never by URL shape. Machine-readable dates are kept as
+found; the timestamps pipeline turns them, or the visible text, into UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import html
+
+from spiders.dom import css, first, inner_html, text
+
+from spiders.sites import SiteProfile
+
+_POSTID_RE = re.compile(r"\bpostid-(\d+)\b")
+_POST_ID_ATTR_RE = re.compile(r"^post-(\d+)$")
+_SHORTLINK_RE = re.compile(r"[?&]p=(\d+)")
+_TYPE_RE = re.compile(r"\btype-([\w-]+)\b")
+_NUMBER_WORDS = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ARTICLE_TYPES = {"Article", "BlogPosting", "NewsArticle", "Report", "OpinionNewsArticle"}
+
+ARTICLE_SELECTORS = ("article[class*=type-]", "div[class*=type-][id^=post-]", "article", "main")
+TITLE_SELECTORS = ("h1.entry-title", ".entry-title", "h1.post-title", "h1")
+AUTHOR_SELECTORS = (".entry-author-name", ".byline .author a", ".author.vcard a", ".author.vcard",
+                    "a[rel=author]", ".byline a", ".entry-meta .author")
+PUBLISHED_TIME_SELECTORS = ("time.published", "time.entry-time", "time.entry-date", ".entry-meta time",
+                            ".entry-header time", "time")
+PUBLISHED_TEXT_SELECTORS = ("time.published", "time.entry-time", ".entry-date", ".posted-on time",
+                            ".posted-on", ".date.published", ".entry-time")
+COMMENT_COUNT_SELECTORS = (".comments-title", "#comments-title", "h3#comments", "h2#comments",
+                           ".entry-comments > h3", ".comments-area > h2", ".entry-comments-link")
+
+
+@dataclass
+class PostPage:
+    """What a post page says, before cleaning and time normalisation."""
+
+    is_post: bool
+    post_type: str | None
+    wp_id: int | None
+    canonical: str | None
+    title: str | None = None
+    author: str | None = None
+    published_machine: str | None = None
+    published_raw: str | None = None
+    modified_machine: str | None = None
+    modified_raw: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    standfirst: str | None = None
+    body_html: str = ""
+    comment_count: int | None = None
+
+
+def read_post_page(root: html.HtmlElement, profile: SiteProfile) -> PostPage:
+    """Classify the page and, when it is a post, read its fields."""
+    body_classes = _classes(root.find("body"))
+    article = first(root, ARTICLE_SELECTORS)
+    article_classes = _classes(article)
+    graph = _json_ld_article(root)
+    post_type = _post_type(body_classes, article_classes)
+    page = PostPage(
+        is_post=_is_post(post_type, body_classes, root, graph, profile),
+        post_type=post_type,
+        wp_id=_wp_id(root, body_classes, article),
+        canonical=_attr(root, "link[rel=canonical]", "href"),
+    )
+    if not page.is_post:
+        return page
+    scope = article if article is not None else root
+    page.title = _title(root, scope, graph)
+    page.author = _author(root, scope, graph)
+    page.published_machine = (
+        _meta(root, "article:published_time") or graph.get("datePublished")
+        or _time_attr(scope, PUBLISHED_TIME_SELECTORS)
+    )
+    page.published_raw = _text_of(scope, PUBLISHED_TEXT_SELECTORS)
+    page.modified_machine = (
+        _meta(root, "article:modified_time") or graph.get("dateModified") or _time_attr(scope, ("time.updated",))
+    )
+    page.modified_raw = _text_of(scope, ("time.updated",))
+    page.categories = _rel_links(scope, "category") or _as_list(graph.get("articleSection"))
+    page.tags = [t for t in _rel_links(scope, "tag", exact=True) if t not in page.categories] or _as_list(
+        graph.get("keywords")
+    )
+    page.standfirst = _text_of(root, profile.standfirst_selectors) if profile.standfirst_selectors else None
+    body = first(scope, profile.body_selectors) or first(root, profile.body_selectors)
+    page.body_html = html.tostring(body, encoding="unicode") if body is not None else ""
+    page.comment_count = _comment_count(root, graph)
+    return page
+
+
+def _post_type(body_classes: set[str], article_classes: set[str]) -> str | None:
+    for cls in article_classes:
+        m = _TYPE_RE.fullmatch(cls) if cls.startswith("type-") else None
+        if m:
+            return m.group(1)
+    for cls in body_classes:
+        if cls.startswith("single-") and cls not in ("single-format-standard",) and not cls.startswith("single-format"):
+            return cls[len("single-"):]
+    if "page" in body_classes or any(c.startswith("page-id-") for c in body_classes):
+        return "page"
+    return None
+
+
+def _is_post(post_type: str | None, body_classes: set[str], root: html.HtmlElement,
+             graph: dict[str, Any], profile: SiteProfile) -> bool:
+    archive_markers = {"archive", "blog", "home", "category", "tag", "author", "search", "error404", "date"}
+    if body_classes & archive_markers:
+        return False
+    if post_type is not None:
+        return post_type == "post" or post_type in profile.extra_post_types
+    # A theme without body/post classes: fall back to the page's own metadata.
+    return _meta(root, "og:type") == "article" and bool(graph)
+
+
+def _wp_id(root: html.HtmlElement, body_classes: set[str], article: html.HtmlElement | None) -> int | None:
+    for cls in body_classes:
+        m = _POSTID_RE.fullmatch(cls)
+        if m:
+            return int(m.group(1))
+    if article is not None:
+        m = _POST_ID_ATTR_RE.match(article.get("id") or "")
+        if m:
+            return int(m.group(1))
+    shortlink = _attr(root, "link[rel=shortlink]", "href")
+    m = _SHORTLINK_RE.search(shortlink or "")
+    return int(m.group(1)) if m else None
+
+
+def _title(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[str, Any]) -> str | None:
+    el = first(scope, TITLE_SELECTORS)
+    if el is not None and text(el):
+        return text(el)
+    return graph.get("headline") or _meta(root, "og:title")
+
+
+def _author(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[str, Any]) -> str | None:
+    author = graph.get("author")
+    if isinstance(author, list) and author:
+        author = author[0]
+    if isinstance(author, dict) and author.get("name"):
+        return str(author["name"])
+    el = first(scope, AUTHOR_SELECTORS)
+    if el is not None and text(el):
+        return text(el)
+    return _attr(root, "meta[name=author]", "content")
+
+
+def _comment_count(root: html.HtmlElement, graph: dict[str, Any]) -> int | None:
+    el = first(root, COMMENT_COUNT_SELECTORS)
+    if el is not None:
+        words = text(el).lower().split()
+        if words:
+            first = words[0]
+            if first.isdigit():
+                return int(first)
+            if first in _NUMBER_WORDS:
+                return _NUMBER_WORDS[first]
+    count = graph.get("commentCount")
+    return int(count) if isinstance(count, (int, str)) and str(count).isdigit() else None
+
+
+def _json_ld_article(root: html.HtmlElement) -> dict[str, Any]:
+    """The Article node of Yoast's (or any) JSON-LD graph, with the author resolved."""
+    for script in css('script[type="application/ld+json"]')(root):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        nodes = data.get("@graph", [data]) if isinstance(data, dict) else data if isinstance(data, list) else []
+        by_id = {n.get("@id"): n for n in nodes if isinstance(n, dict)}
+        for node in nodes:
+            types = node.get("@type") if isinstance(node, dict) else None
+            types = set(types) if isinstance(types, list) else {types}
+            if types & _ARTICLE_TYPES:
+                author = node.get("author")
+                if isinstance(author, dict) and "name" not in author and author.get("@id") in by_id:
+                    node = {**node, "author": by_id[author["@id"]]}
+                return node
+    return {}
+
+
+def _rel_links(scope: html.HtmlElement, rel: str, exact: bool = False) -> list[str]:
+    names: list[str] = []
+    for a in scope.iter("a"):
+        rels = (a.get("rel") or "").split()
+        if (rels == [rel]) if exact else (rel in rels):
+            name = text(a)
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return []
+
+
+def _meta(root: html.HtmlElement, prop: str) -> str | None:
+    return _attr(root, f'meta[property="{prop}"]', "content") or _attr(root, f'meta[name="{prop}"]', "content")
+
+
+def _time_attr(scope: html.HtmlElement, selectors: tuple[str, ...]) -> str | None:
+    for selector in selectors:
+        for el in css(selector)(scope):
+            if el.get("datetime"):
+                return el.get("datetime")
+    return None
+
+
+def _text_of(scope: html.HtmlElement, selectors: tuple[str, ...]) -> str | None:
+    el = first(scope, selectors)
+    text = text(el) if el is not None else ""
+    return text or None
+
+
+def _attr(root: html.HtmlElement, selector: str, name: str) -> str | None:
+    el = first(root, (selector,))
+    return el.get(name) if el is not None else None
+
+
+def _classes(el: html.HtmlElement | None) -> set[str]:
+    return set((el.get("class") or "").split()) if el is not None else set()

@@ -1,0 +1,46 @@
+"""Scrapy settings for Sector Archive: the one place crawl behaviour is configured.
+
+Defaults are polite (a real site's editors should never notice us); the benchmark and tests
+override concurrency explicitly with ``-s``.
+"""
+
+BOT_NAME = "sector-archive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = "SectorArchive/0.1 (+https://github.com/sector-archive; archiving sector news and comments)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: few parallel requests per site, adaptive delay, retries on server trouble.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# We record 4xx/5xx ourselves (failures table), so let them reach the spider's callbacks.
+HTTPERROR_ALLOW_ALL = True
+
+# Where the archive goes; the CLI's --db sets it, so does `-s ARCHIVE_DB=...`.
+ARCHIVE_DB = "archive.db"
+ARCHIVE_CAPTURES = True  # keep every fetched response (compressed) in the captures table
+ARCHIVE_BATCH_SIZE = 50  # posts per write transaction
+
+ITEM_PIPELINES = {
+    "pipelines.clean.CleanPipeline": 100,
+    "pipelines.timestamps.TimestampsPipeline": 200,
+    "pipelines.validate.ValidatePipeline": 300,
+    "pipelines.store.StorePipeline": 900,
+}
+
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+TELNETCONSOLE_ENABLED = False

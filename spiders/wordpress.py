@@ -1,0 +1,303 @@
+"""One generic WordPress spider; each site is a ``SiteProfile`` (spiders/sites.py).
+
+Discovery is what a careful crawler does: robots.txt (obeyed by Scrapy) → its ``Sitemap:`` lines →
+sitemap indexes (core ``wp-sitemap.xml`` or Yoast ``sitemap_index.xml``) → post sitemaps; when a
+site offers no usable sitemap, listing pages with pagination and the RSS feed instead. Every
+candidate page is classified by WordPress's own markers; only posts become items. A post's comment
+pages are fetched before its item is yielded, so the item carries the whole thread in order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import scrapy
+from lxml import html
+from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from archive.clock import utc_now
+from pipelines.items import CaptureItem, CommentItem, FailureItem, NotModifiedItem, PostItem
+from spiders.comments import RawComment, parse_comments
+from spiders.dom import css, text
+from spiders.post import read_post_page
+from spiders.sites import SiteProfile
+from spiders.urls import OriginMap, comment_page_number, followable, post_url_of, strip_fragment
+
+# Sitemaps of things that are never posts (WordPress core and Yoast names).
+_SKIP_SITEMAP = re.compile(r"taxonomies|users|posts-page|page-sitemap|category-sitemap|tag-sitemap|author-sitemap")
+LISTING_LINKS = ".entry-title a, h2 a[rel=bookmark], h3 a[rel=bookmark], article a[rel=bookmark], .post-title a, .read-more a, a.more-link"
+PAGINATION_LINKS = "a.next, .nav-previous a, .pagination a, a.page-numbers, .nav-links a"
+COMMENT_NAV_LINKS = ".comment-navigation a, .comments-pagination a, #comments .navigation a, #comments a.page-numbers, .comment-nav a, #comments .nav-links a, #comments .alignleft a, #comments .alignright a"
+
+
+@dataclass
+class Thread:
+    """A post waiting for its comment pages."""
+
+    item: PostItem
+    pages: dict[int, list[RawComment]] = field(default_factory=dict)
+    pending: set[str] = field(default_factory=set)
+    requested: set[str] = field(default_factory=set)
+
+
+class WordPressSpider(scrapy.Spider):
+    """Crawl one WordPress site, or a mirror of it at ``base_url``."""
+
+    profile: SiteProfile
+
+    def __init__(self, base_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if base_url is not None and not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        self.base_url = (base_url or self.profile.origin).rstrip("/")
+        self.origins = OriginMap(self.profile.origin, self.base_url)
+        self.allowed_domains = []  # the origin map decides what is internal
+        self._sitemaps_pending = 0
+        self._candidates = 0
+        self._fell_back = False
+        self.unreachable: str | None = None
+
+    # -- discovery ---------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        yield Request(f"{self.base_url}/robots.txt", callback=self.parse_robots,
+                      errback=self.robots_failed, dont_filter=True, meta={"dont_retry_404": True})
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        self._count_page()
+        sitemaps = list(sitemap_urls_from_robots(response.text)) if response.status == 200 and isinstance(response, TextResponse) else []
+        guessed = not sitemaps
+        if guessed:
+            sitemaps = [self.profile.origin + path for path in self.profile.sitemap_paths]
+        for url in sitemaps:
+            yield self._sitemap_request(self.origins.to_fetch(url), guessed=guessed)
+
+    def robots_failed(self, failure: Failure) -> Iterator[Any]:
+        self.unreachable = f"{self.base_url} unreachable: {failure.getErrorMessage() or failure.type.__name__}"
+        self.logger.error(self.unreachable)
+        yield FailureItem(self.name, self.origins.to_live(failure.request.url), "network", self.unreachable)
+
+    def _sitemap_request(self, url: str, guessed: bool = False) -> Request:
+        self._sitemaps_pending += 1
+        return Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed,
+                       meta={"guessed": guessed})
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        self._sitemaps_pending -= 1
+        self._count_page()
+        if response.status != 200:
+            if not response.meta.get("guessed"):
+                yield self._failure(response.url, "http", f"sitemap answered HTTP {response.status}", response.status)
+        else:
+            yield from self._read_sitemap(response)
+        yield from self._fallback_if_needed()
+
+    def sitemap_failed(self, failure: Failure) -> Iterator[Any]:
+        self._sitemaps_pending -= 1
+        yield self._network_failure(failure)
+        yield from self._fallback_if_needed()
+
+    def _read_sitemap(self, response: Response) -> Iterator[Request]:
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception as exc:  # lxml raises several types on non-XML bodies
+            self.logger.warning("not a sitemap: %s (%s)", response.url, exc)
+            return
+        for entry in sitemap:
+            loc = entry.get("loc", "").strip()
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex":
+                if not _SKIP_SITEMAP.search(loc):
+                    yield self._sitemap_request(self.origins.to_fetch(loc))
+            elif sitemap.type == "urlset":
+                request = self._candidate(loc, lastmod=entry.get("lastmod"))
+                if request is not None:
+                    yield request
+
+    def _fallback_if_needed(self) -> Iterator[Request]:
+        """No sitemap gave us a single page: discover from listings and the feed instead."""
+        if self._sitemaps_pending or self._candidates or self._fell_back:
+            return
+        self._fell_back = True
+        self.logger.info("no usable sitemap; falling back to listing pages and the feed")
+        for path in self.profile.listing_paths:
+            yield Request(self.base_url + path, callback=self.parse_listing, errback=self.page_failed)
+        yield Request(self.base_url + self.profile.feed_path, callback=self.parse_feed, errback=self.page_failed)
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        self._count_page()
+        if response.status != 200:
+            yield self._failure(response.url, "http", f"listing answered HTTP {response.status}", response.status)
+            return
+        for href in response.css(LISTING_LINKS).xpath("@href").getall():
+            request = self._candidate(response.urljoin(href))
+            if request is not None:
+                yield request
+        for href in response.css(PAGINATION_LINKS).xpath("@href").getall():
+            url = self.origins.to_fetch(response.urljoin(href))
+            if self.origins.is_internal(url) and followable(url):
+                yield Request(strip_fragment(url), callback=self.parse_listing, errback=self.page_failed)
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        self._count_page()
+        if response.status != 200:
+            yield self._failure(response.url, "http", f"feed answered HTTP {response.status}", response.status)
+            return
+        response.selector.remove_namespaces()
+        for link in response.xpath("//item/link/text()").getall():
+            request = self._candidate(link.strip())
+            if request is not None:
+                yield request
+
+    def _candidate(self, url: str, lastmod: str | None = None) -> Request | None:
+        url = strip_fragment(self.origins.to_fetch(url))
+        if not (self.origins.is_internal(url) and followable(url)):
+            return None
+        self._candidates += 1
+        live = self.origins.to_live(url)
+        return Request(url, callback=self.parse_page, errback=self.page_failed,
+                       meta={"lastmod": lastmod, "live_url": live})
+
+    # -- posts and comments ------------------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        self._count_page()
+        live_url = response.meta.get("live_url") or self.origins.to_live(response.url)
+        if response.status == 304:
+            yield NotModifiedItem(self.name, live_url)
+            return
+        if response.status != 200 or not isinstance(response, TextResponse):
+            kind = "gone" if response.status in (404, 410) else "http"
+            yield self._failure(response.url, kind, f"page answered HTTP {response.status}", response.status)
+            return
+        yield self._capture(response, live_url)
+        root = html.document_fromstring(response.text)
+        page = read_post_page(root, self.profile)
+        if not page.is_post:
+            self.crawler.stats.inc_value("archive/not_post")
+            self.logger.debug("not a post (%s): %s", page.post_type, response.url)
+            return
+        item = PostItem(
+            site=self.name, url=live_url, fetched_url=response.url, wp_id=page.wp_id, title=page.title,
+            author=page.author, published_raw=page.published_raw, published=page.published_machine,
+            modified_raw=page.modified_raw, modified=page.modified_machine, categories=page.categories,
+            tags=page.tags, standfirst=page.standfirst, body_html=page.body_html,
+            comment_count=page.comment_count, fetched_at=utc_now(), http_status=response.status,
+        )
+        thread = Thread(item)
+        yield from self._take_comment_page(thread, response, root)
+
+    def parse_comment_page(self, response: Response, thread: Thread) -> Iterator[Any]:
+        self._count_page()
+        thread.pending.discard(response.request.url)
+        if response.status != 200 or not isinstance(response, TextResponse):
+            thread.item.comments_complete = False
+            yield self._failure(response.url, "http", f"comment page answered HTTP {response.status}", response.status)
+        else:
+            yield self._capture(response, self.origins.to_live(response.url))
+            yield from self._take_comment_page(thread, response, html.document_fromstring(response.text))
+        yield from self._finish_if_complete(thread)
+
+    def comment_page_failed(self, failure: Failure) -> Iterator[Any]:
+        thread: Thread = failure.request.cb_kwargs["thread"]
+        thread.pending.discard(failure.request.url)
+        thread.item.comments_complete = False
+        yield self._network_failure(failure)
+        yield from self._finish_if_complete(thread)
+
+    def _take_comment_page(self, thread: Thread, response: Response, root: html.HtmlElement) -> Iterator[Any]:
+        links = self._comment_page_links(response, root)
+        number = _page_number(response.url, links)
+        thread.pages.setdefault(number, parse_comments(root))
+        thread.requested.add(strip_fragment(response.url))
+        for url in (u for u, _, _ in links):
+            if url not in thread.requested:
+                thread.requested.add(url)
+                thread.pending.add(url)
+                yield Request(url, callback=self.parse_comment_page, errback=self.comment_page_failed,
+                              cb_kwargs={"thread": thread}, dont_filter=True)
+        yield from self._finish_if_complete(thread)
+
+    def _comment_page_links(self, response: Response, root: html.HtmlElement) -> list[tuple[str, int, bool]]:
+        """(fetch URL, page number, labelled newer?) for each comment-page link on the page."""
+        links: dict[str, tuple[str, int, bool]] = {}
+        for a in css(COMMENT_NAV_LINKS)(root):
+            url = strip_fragment(self.origins.to_fetch(response.urljoin(a.get("href") or "")))
+            number = comment_page_number(url)
+            if number is None and post_url_of(url) == post_url_of(response.url) and url != strip_fragment(response.url):
+                number = 0  # the bare permalink: resolved once the other pages are known
+            if number is None or url in links:
+                continue
+            label = (text(a) + " " + (a.get("class") or "") + " " + (a.getparent().get("class") or "")).lower()
+            links[url] = (url, number, "newer" in label or "next" in label or "alignright" in label)
+        return list(links.values())
+
+    def _finish_if_complete(self, thread: Thread) -> Iterator[PostItem]:
+        if thread.pending:
+            return
+        thread.item.comments = _assemble(thread.pages, thread.item, self.origins)
+        thread.pending.add("<done>")  # never yield twice
+        yield thread.item
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+
+    def page_failed(self, failure: Failure) -> Iterator[Any]:
+        yield self._network_failure(failure)
+        yield from self._fallback_if_needed()
+
+    def _capture(self, response: Response, live_url: str) -> CaptureItem:
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        return CaptureItem(self.name, live_url, response.url, response.status, headers, response.body, utc_now())
+
+    def _failure(self, url: str, kind: str, reason: str, status: int | None = None) -> FailureItem:
+        self.logger.warning("%s: %s", url, reason)
+        return FailureItem(self.name, self.origins.to_live(url), kind, reason, status)
+
+    def _network_failure(self, failure: Failure) -> FailureItem:
+        reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        return self._failure(failure.request.url, "network", reason)
+
+    def _count_page(self) -> None:
+        self.crawler.stats.inc_value("archive/pages_fetched")
+
+
+def _page_number(url: str, links: list[tuple[str, int, bool]]) -> int:
+    """Which comment page this is. WordPress shows the newest page at the bare permalink by
+    default, so an unnumbered page comes after every "older" page it links to."""
+    number = comment_page_number(url)
+    if number is not None:
+        return number
+    numbered = [(n, newer) for _, n, newer in links if n > 0]
+    if not numbered:
+        return 1
+    newer = [n for n, is_newer in numbered if is_newer]
+    if newer:
+        return min(newer) - 1
+    return max(n for n, _ in numbered) + 1
+
+
+def _assemble(pages: dict[int, list[RawComment]], item: PostItem, origins: OriginMap) -> list[CommentItem]:
+    """Comments of every page in display order: page by page, then as shown on the page."""
+    seen: set[int] = set()
+    comments: list[CommentItem] = []
+    for number in sorted(pages):
+        for raw in pages[number]:
+            if raw.wp_id in seen:
+                continue
+            seen.add(raw.wp_id)
+            permalink = origins.to_live(raw.permalink) if raw.permalink and raw.permalink.startswith("http") else None
+            comments.append(CommentItem(
+                wp_id=raw.wp_id, parent_wp_id=raw.parent_wp_id, depth=raw.depth, position=len(comments) + 1,
+                author=raw.author, author_url=raw.author_url, posted_raw=raw.posted_raw,
+                posted_machine=raw.posted_machine, body_html=raw.body_html, kind=raw.kind,
+                url=permalink or f"{item.url}#comment-{raw.wp_id}", page=number,
+                awaiting_moderation=raw.awaiting_moderation,
+            ))
+    return comments
+
