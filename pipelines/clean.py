@@ -209,10 +209,16 @@ def _text_block_candidates(root: Element) -> list[Element]:
 
 
 def _drop_text_blocks(root: Element) -> None:
-    """Remove furniture titles ("Share this:") and the widget each one titles."""
-    candidates = _text_block_candidates(root)
-    if not candidates:
-        return
+    """Remove furniture titles ("Share this:") and the widget each one titles.
+
+    Repeats until none is left: removing a title can leave its wrapper holding only another
+    furniture text, and cleaning must be idempotent. Each round removes every candidate.
+    """
+    while candidates := _text_block_candidates(root):
+        _drop_text_block_round(root, candidates)
+
+
+def _drop_text_block_round(root: Element, candidates: list[Element]) -> None:
     root_len = len(_norm(root.text_content()))
     containers = set(_container_selector()(root))
     for el in candidates:
