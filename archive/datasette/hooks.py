@@ -1,0 +1,132 @@
+"""Datasette plugin hooks for the archive (registered by ``archive.publish``).
+
+The plugin manager is global, so every hook first checks it is serving *our* instance (one
+with an ``archive_database`` attribute, see ``archive.publish.ArchiveDatasette``) and leaves any
+other Datasette alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from datasette import hookimpl
+from datasette.utils import tilde_encode, urlsafe_components
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+from archive.datasette.charts import bar_chart_svg, legend, monthly_series
+from archive.datasette.facets import YearFacet
+from archive.datasette.fts import fts_phrase, fts_query
+from archive.datasette.post_page import load_post_page
+
+MARKER = "archive_database"
+LINKED_COLUMNS = {"post_id": "posts", "comment_id": "comments", "parent_id": "comments"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+SECURITY_HEADERS = [
+    # Nothing on any page may load from, or report to, another origin (the live sites included).
+    (b"content-security-policy", b"default-src 'self'; script-src 'self' 'unsafe-inline'; "
+     b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+     b"frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+]
+
+
+def is_archive(datasette: Any, database: str | None = None) -> bool:
+    name = getattr(datasette, MARKER, None)
+    return name is not None and (database is None or database == name)
+
+
+@hookimpl
+def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
+    if is_archive(datasette, database):
+        conn.create_function("archive_fts_query", 1, fts_query, deterministic=True)
+        conn.create_function("archive_fts_phrase", 1, fts_phrase, deterministic=True)
+
+
+@hookimpl
+def register_facet_classes() -> list[type]:
+    return [YearFacet]
+
+
+@hookimpl
+def extra_template_vars(view_name: str, database: str | None, table: str | None,
+                        request: Any, datasette: Any) -> Callable[[], Any] | None:
+    if view_name != "row" or table != "posts" or not is_archive(datasette, database):
+        return None
+
+    async def inner() -> dict[str, Any]:
+        (post_id,) = urlsafe_components(request.url_vars["pks"])
+        return {"archive_post": await load_post_page(datasette, database, post_id)}
+
+    return inner
+
+
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
+    """In query results, link ids to their row pages (table pages already link keys)."""
+    if table is not None or column not in LINKED_COLUMNS or not isinstance(value, str):
+        return None
+    if not is_archive(datasette, database):
+        return None
+    href = datasette.urls.row(database, LINKED_COLUMNS[column], tilde_encode(value))
+    return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+
+
+@hookimpl
+def register_routes(datasette: Any) -> list[tuple[str, Any]]:
+    return [(r"^/-/dashboard$", dashboard)] if is_archive(datasette) else []
+
+
+async def dashboard(datasette: Any, request: Any) -> Response:
+    """Posts and comments per month per site, as server-side SVG charts with their numbers."""
+    database = getattr(datasette, MARKER)
+    queries = datasette.metadata("queries", database=database) or {}
+    charts = []
+    for name in ("posts_per_month", "comments_per_month"):
+        query = queries[name]
+        sql = query["sql"] if isinstance(query, dict) else query
+        result = await datasette.get_database(database).execute(sql)
+        series = monthly_series([tuple(r) for r in result.rows])
+        charts.append({
+            "name": name, "title": query.get("title", name), "svg": bar_chart_svg(query.get("title", name), series),
+            "legend": legend(series), "series": series,
+            "query_url": datasette.urls.database(database) + "/" + name,
+        })
+    html = await datasette.render_template(
+        "archive_dashboard.html", {"charts": charts, "database": database}, request=request)
+    return Response.html(html)
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
+    """Read-only at the HTTP level too: refuse every method that could write; add security headers."""
+
+    def wrap(app: Any) -> Any:
+        if not is_archive(datasette):
+            return app
+
+        async def guarded(scope: dict, receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+            if scope["method"].upper() not in SAFE_METHODS:
+                return await _refuse(send)
+
+            async def send_with_headers(event: dict) -> None:
+                if event["type"] == "http.response.start":
+                    event = dict(event, headers=list(event.get("headers", [])) + SECURITY_HEADERS)
+                await send(event)
+
+            return await app(scope, receive, send_with_headers)
+
+        return guarded
+
+    return wrap
+
+
+async def _refuse(send: Any) -> None:
+    body = b"405 Method Not Allowed: this archive is read-only.\n"
+    await send({"type": "http.response.start", "status": 405, "headers": [
+        (b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD, OPTIONS"),
+        *SECURITY_HEADERS]})
+    await send({"type": "http.response.body", "body": body})
