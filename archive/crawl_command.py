@@ -103,7 +103,7 @@ def _quiet_noisy_loggers() -> None:
     already say what went wrong, in one line each."""
     import logging
 
-    for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry", "scrapy.core.scraper"):
+    for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 

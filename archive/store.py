@@ -44,6 +44,7 @@ def save_post(db: sqlite_utils.Database, post: dict[str, Any], comments: list[di
     not seen this time really were removed."""
     outcome = Outcome()
     row = _post_row(post, crawl_id, now)
+    row["comments_captured"] = len(comments)
     existing = _get(db["posts"], row["id"])
     if existing is None:
         db["posts"].insert({**row, "first_seen": now, "last_changed": now})
@@ -72,7 +73,7 @@ def _post_row(post: dict[str, Any], crawl_id: int, now: str) -> dict[str, Any]:
         "modified": post.get("modified"), "modified_raw": post.get("modified_raw"),
         "modified_source": post.get("modified_source"), "standfirst": post.get("standfirst"),
         "body_html": post.get("body_html"), "body_text": post.get("body_text"),
-        "comment_count": post.get("comment_count"), "comments_captured": len(post.get("comments") or []),
+        "comment_count": post.get("comment_count"),
         "categories": json.dumps(post.get("categories") or [], ensure_ascii=False),
         "tags": json.dumps(post.get("tags") or [], ensure_ascii=False),
         "images": json.dumps(post.get("images") or [], ensure_ascii=False),

@@ -155,9 +155,9 @@ def _date(li: html.HtmlElement, wp_id: int) -> tuple[str | None, str | None]:
 
 def _permalink_text(li: html.HtmlElement, wp_id: int) -> str | None:
     for a in li.iter("a"):
-        text = text(a)
-        if f"#comment-{wp_id}" in (a.get("href") or "") and text and text != "#":
-            return text
+        label = text(a)
+        if f"#comment-{wp_id}" in (a.get("href") or "") and label and label != "#":
+            return label
     return None
 
 
@@ -167,8 +167,8 @@ def _body(li: html.HtmlElement, kind: str) -> str:
         el = first(li, (".comment-body",))
         if el is not None and first(el, (".comment-author", ".fn", ".comment-meta")) is not None:
             return _loose_paragraphs(el) if kind == "comment" else _inner_html_without_meta(el)
-    if el is None:
-        return ""
+    if el is None:  # a bare ping or a theme that prints text straight into the item
+        return _inner_html_without_meta(li)
     return inner_html(el)
 
 

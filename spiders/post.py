@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import html
 
-from spiders.dom import css, first, inner_html, text
+from spiders.dom import css, first, text
 
 from spiders.sites import SiteProfile
 
@@ -159,11 +159,11 @@ def _comment_count(root: html.HtmlElement, graph: dict[str, Any]) -> int | None:
     if el is not None:
         words = text(el).lower().split()
         if words:
-            first = words[0]
-            if first.isdigit():
-                return int(first)
-            if first in _NUMBER_WORDS:
-                return _NUMBER_WORDS[first]
+            leading = words[0]
+            if leading.isdigit():
+                return int(leading)
+            if leading in _NUMBER_WORDS:
+                return _NUMBER_WORDS[leading]
     count = graph.get("commentCount")
     return int(count) if isinstance(count, (int, str)) and str(count).isdigit() else None
 
@@ -221,8 +221,8 @@ def _time_attr(scope: html.HtmlElement, selectors: tuple[str, ...]) -> str | Non
 
 def _text_of(scope: html.HtmlElement, selectors: tuple[str, ...]) -> str | None:
     el = first(scope, selectors)
-    text = text(el) if el is not None else ""
-    return text or None
+    found = text(el) if el is not None else ""
+    return found or None
 
 
 def _attr(root: html.HtmlElement, selector: str, name: str) -> str | None:

@@ -70,7 +70,7 @@ class WordPressSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         self._count_page()
-        sitemaps = list(sitemap_urls_from_robots(response.text)) if response.status == 200 and isinstance(response, TextResponse) else []
+        sitemaps = list(sitemap_urls_from_robots(response.body)) if response.status == 200 and isinstance(response, TextResponse) else []
         guessed = not sitemaps
         if guessed:
             sitemaps = [self.profile.origin + path for path in self.profile.sitemap_paths]

@@ -1,0 +1,5 @@
+"""``python -m archive`` is ``sector-archive``."""
+
+from archive.cli import main
+
+main()

@@ -1,0 +1,20 @@
+"""Turn a callback that raised into a recorded failure, so no page is lost without a trace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from scrapy.http import Response
+
+from pipelines.items import FailureItem
+
+
+class RecordParseErrors:
+    """Spider middleware: an exception while reading a page becomes a ``parse`` failure row."""
+
+    def process_spider_exception(self, response: Response, exception: Exception, spider: Any) -> Iterable[Any]:
+        spider.logger.error("could not read %s: %r", response.url, exception, exc_info=exception)
+        spider.crawler.stats.inc_value("archive/parse_errors")
+        live = spider.origins.to_live(response.url) if hasattr(spider, "origins") else response.url
+        return [FailureItem(spider.name, live, "parse", f"{type(exception).__name__}: {exception}", response.status)]
