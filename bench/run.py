@@ -1,0 +1,299 @@
+"""The benchmark: bare fetch vs full archive crawl vs unchanged re-crawl vs reprocess, per mirror size.
+
+    uv run python bench/run.py --sizes 500 2000 --repeat 3
+
+For each N: generate the mirror (cached under bench/mirror-N/), serve it from a separate process,
+then run each phase in its own subprocess under bench/measure.py, counting the server's requests.
+Prints a markdown table and writes it to bench/out/results-<timestamp>.md. A phase that fails is
+reported with its error and the run goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from bench_settings import BENCH_SETTINGS  # noqa: E402
+from generate import ensure_mirror  # noqa: E402
+
+BIN = Path(sys.executable).parent
+TARGET_RATIO, TARGET_RSS_MIB, TARGET_RECRAWL = 0.70, 150, 0.10
+
+
+@dataclass
+class Run:
+    """One phase, one repeat."""
+
+    rc: int
+    wall: float
+    cpu: float
+    rss_mib: float
+    pages: int
+    by_status: dict
+    db_mib: float | None = None
+    rows: str = ""
+    error: str = ""
+    window: float = 0.0  # first to last request the server saw: fetch time without process start-up
+
+    @property
+    def ok(self) -> bool:  # 3 = the crawl completed with some page failures (archive/crawl_command.py)
+        return self.rc in (0, 3)
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.wall if self.wall else 0.0
+
+    @property
+    def steady_rate(self) -> float | None:
+        return self.pages / self.window if self.window > 0 else None
+
+
+@dataclass
+class Phase:
+    name: str
+    runs: list[Run] = field(default_factory=list)
+    skipped: str = ""  # why the phase could not run at all
+
+    def median(self, attr: str) -> float | None:
+        values = [getattr(r, attr) for r in self.runs if r.ok and getattr(r, attr) is not None]
+        return statistics.median(values) if values else None
+
+
+# --- the mirror server -------------------------------------------------------------------------
+
+class MirrorServer:
+    """bench/server.py in its own process, so serving never competes with the crawler's GIL."""
+
+    def __init__(self, root: Path) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(BENCH / "server.py"), str(root), "--port", "0"],
+                                     stdout=subprocess.PIPE, text=True)
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            raise RuntimeError(f"mirror server did not start (exit {self.proc.poll()})")
+
+    def call(self, endpoint: str) -> dict:
+        with urllib.request.urlopen(f"{self.url}/{endpoint}", timeout=10) as resp:
+            return json.loads(resp.read())
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+def cli_help(*args: str) -> str:
+    """`sector-archive ... --help`, or "" when the CLI cannot even start."""
+    try:
+        out = subprocess.run([str(BIN / "sector-archive"), *args, "--help"], cwd=REPO, capture_output=True,
+                             text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return out.stdout if out.returncode == 0 else ""
+
+
+def crawl_command(url: str, db: Path, extra: list[str]) -> list[str]:
+    """The archive crawl through the CLI when it has `crawl`, else `scrapy crawl ddn` directly."""
+    settings = [f"{k}={v}" for k, v in BENCH_SETTINGS.items()] + extra
+    help_text = cli_help("crawl")
+    if "--base-url" in help_text and "-s NAME=VALUE" in help_text:
+        quiet = ["--quiet"] if "--quiet" in help_text else []
+        return [str(BIN / "sector-archive"), "crawl", "ddn", "--base-url", f"ddn={url}", "--db", str(db),
+                *quiet, *[a for s in settings for a in ("-s", s)]]
+    return [str(BIN / "scrapy"), "crawl", "ddn", "-a", f"base_url={url}", "-s", f"ARCHIVE_DB={db}",
+            *[a for s in settings for a in ("-s", s)]]
+
+
+def measure(cmd: list[str], server: MirrorServer | None, db: Path | None, timeout: float) -> Run:
+    """Run `cmd` under measure.py; count the server's requests during it."""
+    if server:
+        server.call("__reset")
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        try:
+            proc = subprocess.run([sys.executable, str(BENCH / "measure.py"), out.name, "--", *cmd], cwd=REPO,
+                                  capture_output=True, text=True, timeout=timeout)
+            m = json.loads(Path(out.name).read_text() or "{}")
+            error = "" if proc.returncode in (0, 3) else last_lines(proc.stderr or proc.stdout)
+        except subprocess.TimeoutExpired:
+            m, error = {}, f"timed out after {timeout:.0f} s"
+    stats = server.call("__stats") if server else {"requests": 0, "by_status": {}}
+    window = (stats["last"] - stats["first"]) if stats.get("first") and stats.get("last") else 0.0
+    rc = m.get("rc", -1) if not error.startswith("timed out") else -1
+    return Run(rc=rc, wall=m.get("wall", 0.0), cpu=m.get("cpu", 0.0), rss_mib=m.get("maxrss_kib", 0) / 1024,
+               pages=stats["requests"], by_status=stats["by_status"], error=error, window=window,
+               db_mib=db_size(db) if db else None, rows=db_rows(db) if db else "")
+
+
+def last_lines(text: str, n: int = 12) -> str:
+    return "\n".join(text.strip().splitlines()[-n:])
+
+
+def db_size(db: Path) -> float | None:
+    files = [p for p in (db, Path(f"{db}-wal")) if p.exists()]
+    return sum(p.stat().st_size for p in files) / 2**20 if files else None
+
+
+def db_rows(db: Path) -> str:
+    """`posts/comments` stored, so a fast run that stored nothing cannot pass unnoticed."""
+    if not db.exists():
+        return ""
+    try:
+        with sqlite3.connect(db) as conn:
+            return "/".join(str(conn.execute(f"select count(*) from {t}").fetchone()[0]) for t in ("posts", "comments"))
+    except sqlite3.Error:
+        return "?"
+
+
+# --- one size ----------------------------------------------------------------------------------
+
+def bench_size(n: int, repeat: int, seed: int, extra: list[str], timeout: float, workdir: Path) -> tuple[dict, list[Phase]]:
+    root, info = ensure_mirror(n, seed)
+    print(f"\n## N={n}: mirror {root.name}, {info['posts']} posts, {info['linked_comment_pages']} older comment pages, "
+          f"{info['comments']} comments, ~{info['mean_post_page_kb']} KB/post page", flush=True)
+    has_reprocess = "reprocess" in cli_help()
+    phases = [Phase("bare fetch (baseline)"), Phase("full crawl"), Phase("unchanged re-crawl"), Phase("reprocess")]
+    if not has_reprocess:
+        phases[3].skipped = "n/a (no `sector-archive reprocess`)"
+    server = MirrorServer(root)
+    try:
+        for k in range(repeat):
+            db = workdir / f"n{n}-r{k}.db"
+            baseline = measure([sys.executable, str(BENCH / "baseline.py"), "--base-url", server.url], server, None, timeout)
+            record(phases[0], baseline, k)
+            full = measure(crawl_command(server.url, db, extra), server, db, timeout)
+            record(phases[1], full, k)
+            if not full.ok:
+                phases[2].skipped = phases[2].skipped or "n/a (full crawl failed)"
+                continue
+            record(phases[2], measure(crawl_command(server.url, db, extra), server, db, timeout), k)
+            if has_reprocess:
+                record(phases[3], measure([str(BIN / "sector-archive"), "reprocess", "--db", str(db)], None, db, timeout), k)
+    finally:
+        server.stop()
+    return info, phases
+
+
+def record(phase: Phase, run: Run, k: int) -> None:
+    phase.runs.append(run)
+    line = (f"  [{k + 1}] {phase.name}: rc={run.rc} {run.wall:.1f} s, {run.pages} requests "
+            f"({run.rate:.0f}/s), {run.rss_mib:.0f} MiB peak" + (f", rows {run.rows}" if run.rows else ""))
+    print(line, flush=True)
+    if run.error:
+        print("      " + run.error.replace("\n", "\n      "), flush=True)
+
+
+# --- reporting ---------------------------------------------------------------------------------
+
+def fmt(value: float | None, spec: str = ".1f") -> str:
+    return "n/a" if value is None else format(value, spec)
+
+
+def table(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
+    lines = ["| N | phase | status | wall s | pages | pages/s | vs bare fetch | steady pages/s | CPU s | peak RSS MiB | DB MiB | posts/comments |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for n, (_info, phases) in results.items():
+        base_rate = phases[0].median("rate")
+        for ph in phases:
+            ok = [r for r in ph.runs if r.ok]
+            if ph.skipped and not ph.runs:
+                lines.append(f"| {n} | {ph.name} | {ph.skipped} |" + " |" * 9)
+                continue
+            status = f"ok {len(ok)}/{len(ph.runs)}" if ok else f"failed (rc={ph.runs[0].rc})"
+            rate = ph.median("rate") if ph.name != "reprocess" else None
+            ratio = f"{rate / base_rate:.0%}" if rate and base_rate and ph.name != "bare fetch (baseline)" else "n/a"
+            pages = ph.median("pages") if ph.name != "reprocess" else None
+            lines.append(f"| {n} | {ph.name} | {status} | {fmt(ph.median('wall'))} | {fmt(pages, '.0f')} | "
+                         f"{fmt(rate, '.0f')} | {ratio} | {fmt(ph.median('steady_rate'), '.0f')} | {fmt(ph.median('cpu'))} | {fmt(ph.median('rss_mib'), '.0f')} | "
+                         f"{fmt(ph.median('db_mib'))} | {ok[-1].rows if ok and ok[-1].rows else ''} |")
+    return lines
+
+
+def targets(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
+    """Each issue-5 target with the measured figure beside it."""
+    out = ["", "| target | measured | verdict |", "|---|---|---|"]
+    verdict = lambda good: "n/a" if good is None else ("PASS" if good else "FAIL")  # noqa: E731
+    rss = {}
+    for n, (_info, phases) in results.items():
+        base, full, again = (phases[i].median("rate") for i in range(3))
+        ratio = full / base if full and base else None
+        out.append(f"| N={n}: end-to-end ≥ {TARGET_RATIO:.0%} of bare-fetch pages/s | "
+                   f"{fmt(ratio and ratio * 100, '.0f')} % | {verdict(None if ratio is None else ratio >= TARGET_RATIO)} |")
+        full_pages, again_pages = phases[1].median("pages"), phases[2].median("pages")
+        share = again_pages / full_pages if full_pages and again_pages is not None else None
+        out.append(f"| N={n}: unchanged re-crawl ≤ {TARGET_RECRAWL:.0%} of a full crawl's requests | "
+                   f"{fmt(share and share * 100, '.1f') if share is not None else 'n/a'} % | "
+                   f"{verdict(None if share is None else share <= TARGET_RECRAWL)} |")
+        rss[n] = phases[1].median("rss_mib")
+        if n == 2000 or n == max(results):
+            out.append(f"| N={n}: full-crawl peak RSS ≤ {TARGET_RSS_MIB} MiB | {fmt(rss[n], '.0f')} MiB | "
+                       f"{verdict(None if rss[n] is None else rss[n] <= TARGET_RSS_MIB)} |")
+    sizes = [n for n in sorted(rss) if rss[n] is not None]
+    if len(sizes) >= 2:
+        lo, hi = rss[sizes[0]], rss[sizes[-1]]
+        out.append(f"| peak RSS not growing with N ({sizes[0]} → {sizes[-1]}, allowing 10 %) | "
+                   f"{lo:.0f} → {hi:.0f} MiB | {verdict(hi <= lo * 1.10)} |")
+    return out
+
+
+def header(args: argparse.Namespace, results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "spiders", "pipelines", "archive"], cwd=REPO,
+                           capture_output=True, text=True).stdout.strip()
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    settings = " ".join(f"{k}={v}" for k, v in BENCH_SETTINGS.items())
+    mirrors = [f"- mirror N={n}: {i['posts']} posts + {i['linked_comment_pages']} older comment pages, "
+               f"{i['comments']} comments, ~{i['mean_post_page_kb']} KB per post page" for n, (i, _p) in results.items()]
+    return [f"# Benchmark {time.strftime('%Y-%m-%d %H:%M:%S')}", "",
+            f"- commit {commit}{' (crawler has uncommitted changes)' if dirty else ''}; {os.cpu_count()} CPUs ({cpu}); "
+            f"load average at end {os.getloadavg()[0]:.2f}",
+            f"- settings: {settings}{' ' + ' '.join(args.setting) if args.setting else ''}",
+            f"- medians of {args.repeat} run(s); pages = requests the mirror server answered during the phase; "
+            "pages/s = pages / wall time (process start to exit); steady pages/s = pages / (last - first request)",
+            *mirrors, ""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("-s", "--setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra Scrapy setting for the archive crawl (not the baseline)")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per phase run")
+    parser.add_argument("--keep-db", action="store_true", help="keep the crawl databases in bench/out/")
+    args = parser.parse_args()
+
+    out_dir = BENCH / "out"
+    out_dir.mkdir(exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="dbs-", dir=out_dir))
+    results = {n: bench_size(n, args.repeat, args.seed, args.setting, args.timeout, workdir) for n in args.sizes}
+    report = "\n".join(header(args, results) + table(results) + targets(results)) + "\n"
+    path = out_dir / f"results-{time.strftime('%Y%m%d-%H%M%S')}.md"
+    path.write_text(report)
+    print("\n" + report + f"\nwritten to {path.relative_to(REPO)}")
+    if args.keep_db:
+        print(f"databases kept in {workdir.relative_to(REPO)}")
+    else:
+        for f in workdir.iterdir():
+            f.unlink()
+        workdir.rmdir()
+
+
+if __name__ == "__main__":
+    main()
