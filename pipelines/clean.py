@@ -11,11 +11,9 @@ import re
 from html import escape
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from lxml import etree, html as lxml_html
-from lxml.cssselect import CSSSelector
 
 from pipelines import furniture as rules
 from pipelines.items import PostItem
@@ -38,6 +36,7 @@ _BLOCK_TAGS = frozenset(
 _MEDIA_TAGS = ("iframe", "video", "audio", "object", "embed", "picture", "source")
 _SKIP_TEXT_TAGS = frozenset(rules.DEFAULT_STRIP_TAGS)
 _BR = object()
+_MODERATION = rules.compile_rules((".comment-awaiting-moderation",))
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def clean_html(
     if root is None:
         return EMPTY
     _promote_noscript_images(root)
-    _drop_all(_strip_selector(tuple(extra_selectors))(root))
+    _drop_all(_strip_rules(tuple(extra_selectors))(root))
     _drop_text_blocks(root)
     _sanitise(root)
     if base_url:
@@ -90,8 +89,8 @@ def clean_comment_html(html: str | bytes | None) -> CommentCleanResult:
     root = _parse(html)
     if root is None:
         return CommentCleanResult(html="", text="", awaiting_moderation=False)
-    moderated = bool(_comment_moderation_selector()(root))
-    _drop_all(_comment_strip_selector()(root))
+    moderated = bool(_MODERATION(root))
+    _drop_all(_comment_strip_rules()(root))
     _sanitise(root)
     return CommentCleanResult(_inner_html(root), _tree_text(root), moderated)
 
@@ -148,46 +147,21 @@ def _drop(el: Any) -> None:
 # ---------------------------------------------------------------------------- selectors
 
 
-@lru_cache(maxsize=64)
-def _strip_selector(extra: tuple[str, ...]) -> CSSSelector:
-    """All strip rules as one compiled selector: one XPath pass per body."""
-    return _compile(rules.DEFAULT_STRIP_TAGS + rules.DEFAULT_STRIP_SELECTORS + extra)
+def _strip_rules(extra: tuple[str, ...]) -> rules.Matcher:
+    return rules.compile_rules(rules.DEFAULT_STRIP_TAGS + rules.DEFAULT_STRIP_SELECTORS + extra)
 
 
-@lru_cache(maxsize=1)
-def _comment_strip_selector() -> CSSSelector:
-    return _compile(rules.DEFAULT_STRIP_TAGS + rules.COMMENT_STRIP_SELECTORS)
+def _comment_strip_rules() -> rules.Matcher:
+    return rules.compile_rules(rules.DEFAULT_STRIP_TAGS + rules.COMMENT_STRIP_SELECTORS)
 
 
-@lru_cache(maxsize=1)
-def _comment_moderation_selector() -> CSSSelector:
-    return _compile((".comment-awaiting-moderation",))
-
-
-@lru_cache(maxsize=1)
-def _container_selector() -> CSSSelector:
-    return _compile(rules.ARTICLE_CONTAINER_SELECTORS)
-
-
-def _compile(selectors: Sequence[str]) -> CSSSelector:
-    try:
-        return CSSSelector(", ".join(selectors), translator="html")
-    except Exception as exc:  # cssselect's SelectorError or ExpressionError
-        bad = [s for s in selectors if not _valid(s)]
-        raise ValueError(f"invalid strip selector(s) {bad}: {exc}") from exc
-
-
-def _valid(selector: str) -> bool:
-    try:
-        CSSSelector(selector, translator="html")
-    except Exception:
-        return False
-    return True
+def _container_rules() -> rules.Matcher:
+    return rules.compile_rules(rules.ARTICLE_CONTAINER_SELECTORS)
 
 
 def validate_selectors(selectors: Sequence[str]) -> None:
     """Raise ValueError early (at spider open) for a profile selector cssselect can't compile."""
-    _strip_selector(tuple(selectors))
+    _strip_rules(tuple(selectors))
 
 
 # ---------------------------------------------------------------------------- text blocks
@@ -220,7 +194,7 @@ def _drop_text_blocks(root: Element) -> None:
 
 def _drop_text_block_round(root: Element, candidates: list[Element]) -> None:
     root_len = len(_norm(root.text_content()))
-    containers = set(_container_selector()(root))
+    containers = set(_container_rules()(root))
     for el in candidates:
         if not _attached(el, root):
             continue

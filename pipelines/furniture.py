@@ -7,6 +7,13 @@ branches on a site's name.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
 # Elements that are never article content, whatever their class.
 DEFAULT_STRIP_TAGS: tuple[str, ...] = (
     "script", "style", "noscript", "template", "link", "meta", "base",
@@ -93,3 +100,71 @@ COMMENT_STRIP_SELECTORS: tuple[str, ...] = (
     ".reply", ".comment-reply", ".comment-reply-link", ".comment-awaiting-moderation",
     ".comment-edit-link",
 )
+
+
+# ---------------------------------------------------------------------------- compiled rules
+
+
+class Matcher:
+    """Strip rules compiled for speed. Simple selectors are answered cheaply: tags by one XPath
+    union, ``.class`` and ``#id`` by set lookups over the elements that carry a class or id; only
+    the rest (attribute, descendant selectors) go through one cssselect XPath.
+
+    One XPath union of ~100 cssselect class tests cost ~4 ms on a 16 KB body; this costs ~0.3 ms.
+    """
+
+    def __init__(self, selectors: Sequence[str]) -> None:
+        tags, classes, ids, complex_ = set(), set(), set(), []
+        for selector in (s.strip() for s in selectors):
+            if _TAG.match(selector):
+                tags.add(selector.lower())
+            elif _CLASS.match(selector):
+                classes.add(selector[1:])
+            elif _ID.match(selector):
+                ids.add(selector[1:])
+            elif selector:
+                complex_.append(selector)
+        self.tags, self.classes, self.ids = frozenset(tags), frozenset(classes), frozenset(ids)
+        self.complex = _css(complex_) if complex_ else None
+        self._by_tag = etree.XPath("|".join(f"descendant::{t}" for t in sorted(tags))) if tags else None
+
+    def __call__(self, root: etree._Element) -> list[etree._Element]:
+        classes, ids = self.classes, self.ids
+        hits = self._by_tag(root) if self._by_tag is not None else []
+        if classes or ids:
+            for el in _WITH_CLASS_OR_ID(root):
+                if el.get("id") in ids:
+                    hits.append(el)
+                elif (names := el.get("class")) and not classes.isdisjoint(names.split()):
+                    hits.append(el)
+        if self.complex is not None:
+            hits.extend(self.complex(root))
+        return hits
+
+
+_WITH_CLASS_OR_ID = etree.XPath("descendant::*[@class or @id]")  # skips the bare <p>, <a>, <li>
+_TAG = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]*$")
+_CLASS = re.compile(r"^\.-?[_a-zA-Z][\w-]*$")
+_ID = re.compile(r"^#-?[_a-zA-Z][\w-]*$")
+
+
+@lru_cache(maxsize=64)
+def compile_rules(selectors: tuple[str, ...]) -> Matcher:
+    """Compile once per selector tuple (defaults plus one site's extras); raises ValueError."""
+    return Matcher(selectors)
+
+
+def _css(selectors: Sequence[str]) -> CSSSelector:
+    try:
+        return CSSSelector(", ".join(selectors), translator="html")
+    except Exception as exc:  # cssselect's SelectorError / ExpressionError
+        bad = [s for s in selectors if not _valid(s)]
+        raise ValueError(f"invalid strip selector(s) {bad}: {exc}") from exc
+
+
+def _valid(selector: str) -> bool:
+    try:
+        CSSSelector(selector, translator="html")
+    except Exception:
+        return False
+    return True
