@@ -92,6 +92,7 @@ def build_datasette(db_path: str | Path, *, immutable: bool = False) -> Datasett
         static_mounts=[(STATIC_MOUNT, str(STATIC_DIR))],
     )
     db = Database(ds, path=str(path), is_mutable=False) if immutable else ReadOnlyDatabase(ds, path=str(path))
+    ds.remove_database("_memory")  # Datasette adds it when given no files; visitors need only the archive
     ds.add_database(db, name=DB_NAME)
     return ds
 
