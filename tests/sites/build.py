@@ -16,10 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import cv  # noqa: E402
-try:
-    import ddn  # noqa: E402
-except ImportError:  # not written yet
-    ddn = None
+import ddn  # noqa: E402
 
 
 def rebuild(name: str, module) -> None:
@@ -36,5 +33,4 @@ def rebuild(name: str, module) -> None:
 
 if __name__ == "__main__":
     rebuild("collectivevoice", cv)
-    if ddn is not None:
-        rebuild("ddn", ddn)
+    rebuild("ddn", ddn)

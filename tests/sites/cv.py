@@ -781,6 +781,9 @@ def build(root: Path) -> dict:
                  tx(p.excerpt), p.content, p.comment_count) for p in newest])
 
     write(root, files)
+    for post in POSTS:  # furniture strings must not be part of the article itself
+        for needle in MUST_NOT:
+            assert needle not in post.content, (post.path, needle)
     return {
         "site": "collectivevoice",
         "origin": ORIGIN,
