@@ -8,12 +8,13 @@ wrapper over them. Cleaning is idempotent and never raises on broken HTML.
 from __future__ import annotations
 
 import re
-from html import escape
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from pipelines import furniture as rules
 from pipelines.items import PostItem
@@ -22,9 +23,11 @@ Element = lxml_html.HtmlElement
 
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_SCRIPT_SCHEME = re.compile(r"^[\x00-\x20]*(javascript|vbscript|livescript):", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+_SCRIPT_SCHEME = re.compile(r"^[\x00-\x20]*(javascript|vbscript|livescript):", re.IGNORECASE)
+_DATA_SCHEME = re.compile(r"^[\x00-\x20]*data:", re.IGNORECASE)
 _URL_ATTRS = ("href", "src", "action", "formaction", "xlink:href", "poster", "background")
+_NAV_ATTRS = frozenset({"href", "action", "formaction", "xlink:href"})  # data: here runs as a page
 _MARKUP = re.compile(r"<[a-zA-Z/!]|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 # Text layout: these start a new paragraph; <br> starts a new line within one.
@@ -176,10 +179,27 @@ _TEXT_BLOCK_CANDIDATES = etree.XPath(
 )
 
 
+_INLINE = frozenset({"span", "strong", "b"})
+
+
 def _text_block_candidates(root: Element) -> list[Element]:
-    """Short blocks first (XPath, in C), then the exact text check in Python."""
-    found = _TEXT_BLOCK_CANDIDATES(root)
-    return [el for el in found if _norm(el.text_content()).casefold() in _TEXT_BLOCKS]
+    """Short blocks first (XPath, in C), then the exact text check in Python.
+
+    An inline element counts only when it stands alone, never inside running text
+    ("We <strong>share</strong> values" keeps its word).
+    """
+    return [
+        el
+        for el in _TEXT_BLOCK_CANDIDATES(root)
+        if _norm(el.text_content()).casefold() in _TEXT_BLOCKS
+        and (el.tag not in _INLINE or _stands_alone(el))
+    ]
+
+
+def _stands_alone(el: Element) -> bool:
+    previous = el.getprevious()
+    before = previous.tail if previous is not None else el.getparent().text
+    return not (before or "").strip() and not (el.tail or "").strip()
 
 
 def _drop_text_blocks(root: Element) -> None:
@@ -274,7 +294,9 @@ def _sanitise_attributes(root: Element) -> None:
             del el.attrib[name]
         for name in _URL_ATTRS:
             value = el.get(name)
-            if value is not None and _SCRIPT_SCHEME.match(value):
+            if value is None:
+                continue
+            if _SCRIPT_SCHEME.match(value) or (name in _NAV_ATTRS and _DATA_SCHEME.match(value)):
                 del el.attrib[name]
         if el.tag == "img":
             _resolve_lazy(el)
@@ -337,17 +359,22 @@ def _images(root: Element) -> list[dict[str, str | None]]:
 
 
 def _caption(img: Element) -> str | None:
+    """The caption of the nearest ``figure`` or classic ``div.wp-caption`` holding the image."""
     for ancestor in img.iterancestors():
         if ancestor.tag == "figure":
-            caption = next(ancestor.iterchildren("figcaption"), None)
-            return _norm(caption.text_content()) or None if caption is not None else None
+            return _text_or_none(next(ancestor.iterchildren("figcaption"), None))
         if "wp-caption" in (ancestor.get("class") or "").split():
-            caption = next(
-                (p for p in ancestor.iter() if "wp-caption-text" in (p.get("class") or "").split()),
-                None,
-            )
-            return _norm(caption.text_content()) or None if caption is not None else None
+            captions = (el for el in ancestor.iter() if _has_class(el, "wp-caption-text"))
+            return _text_or_none(next(captions, None))
     return None
+
+
+def _has_class(el: Element, name: str) -> bool:
+    return name in (el.get("class") or "").split()
+
+
+def _text_or_none(el: Element | None) -> str | None:
+    return (_norm(el.text_content()) or None) if el is not None else None
 
 
 # ---------------------------------------------------------------------------- text

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from cssselect import ExpressionError, SelectorError
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
@@ -126,16 +127,16 @@ class Matcher:
                 complex_.append(selector)
         self.tags, self.classes, self.ids = frozenset(tags), frozenset(classes), frozenset(ids)
         self.complex = _css(complex_) if complex_ else None
-        self._by_tag = etree.XPath("|".join(f"descendant::{t}" for t in sorted(tags))) if tags else None
+        union = "|".join(f"descendant::{tag}" for tag in sorted(tags))
+        self._by_tag = etree.XPath(union) if union else None
 
     def __call__(self, root: etree._Element) -> list[etree._Element]:
         classes, ids = self.classes, self.ids
         hits = self._by_tag(root) if self._by_tag is not None else []
         if classes or ids:
             for el in _WITH_CLASS_OR_ID(root):
-                if el.get("id") in ids:
-                    hits.append(el)
-                elif (names := el.get("class")) and not classes.isdisjoint(names.split()):
+                names = el.get("class")
+                if el.get("id") in ids or (names and not classes.isdisjoint(names.split())):
                     hits.append(el)
         if self.complex is not None:
             hits.extend(self.complex(root))
@@ -157,7 +158,7 @@ def compile_rules(selectors: tuple[str, ...]) -> Matcher:
 def _css(selectors: Sequence[str]) -> CSSSelector:
     try:
         return CSSSelector(", ".join(selectors), translator="html")
-    except Exception as exc:  # cssselect's SelectorError / ExpressionError
+    except (SelectorError, ExpressionError) as exc:
         bad = [s for s in selectors if not _valid(s)]
         raise ValueError(f"invalid strip selector(s) {bad}: {exc}") from exc
 
@@ -165,6 +166,6 @@ def _css(selectors: Sequence[str]) -> CSSSelector:
 def _valid(selector: str) -> bool:
     try:
         CSSSelector(selector, translator="html")
-    except Exception:
+    except (SelectorError, ExpressionError):
         return False
     return True

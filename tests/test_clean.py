@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
@@ -57,7 +58,7 @@ MUST_STAY_HTML = [
     "<blockquote><p>It’s all in a day’s work.</p><footer>A key worker in Leeds</footer></blockquote>",
     f'<a href="{LINK}" rel="noopener">a historical review of place based approaches</a>',
     f'<p id="caption-attachment-4512" class="wp-caption-text">{CAPTION}</p>',
-    f'<figcaption>With Michael and Rosie at Clouds House</figcaption>',
+    '<figcaption>With Michael and Rosie at Clouds House</figcaption>',
 ]
 
 # Widget fixture -> strings that must be in neither the cleaned HTML nor its text.
@@ -150,6 +151,11 @@ def test_furniture_heading_at_top_of_article_keeps_the_article() -> None:
     assert result.html == '<div class="cv-body"><p>Collective Voice launched in August last year.</p></div>'
 
 
+def test_furniture_words_inside_running_text_stay() -> None:
+    body = "<p>We <strong>Share</strong> values.</p><p><b>Related</b> work: the <a href='/r'>report</a>.</p>"
+    assert clean_html(body).text == "We Share values.\n\nRelated work: the report."
+
+
 def test_default_rules_are_data_and_generic() -> None:
     assert ".sharedaddy" in DEFAULT_STRIP_SELECTORS and "#jp-relatedposts" in DEFAULT_STRIP_SELECTORS
     assert {"Share this", "Share this:", "Like this:", "Related Content", "Leave a Reply"} <= set(
@@ -199,14 +205,15 @@ def test_images_resolve_lazy_sources_and_base_url() -> None:
 
 def test_hostile_content_is_removed_and_words_kept() -> None:
     result = clean_html(fixture("hostile"))
-    for gone in ("onerror", "onmouseover", "onclick", "javascript:", "payload", "<script"):
+    for gone in ("onerror", "onmouseover", "onclick", "javascript:", "data:text", "payload", "<script"):
         assert gone not in result.html, gone
     assert '<a>A javascript link</a>' in result.html
     assert '<a href="https://www.gov.uk/government/publications/review-of-drugs-phase-two-report">' in result.html
     assert result.text == (
         "Hostile paragraph with an image.\n\n"
         "A javascript link and the Dame Carol Black review.\n\n"
-        "Clickable paragraph text."
+        "Clickable paragraph text.\n\n"
+        "A data link"
     )
 
 
@@ -295,13 +302,13 @@ class DDNSpider(Spider):
 
 
 def make_post(**kwargs: object) -> PostItem:
-    defaults: dict[str, object] = dict(
-        site="ddn",
-        url="https://www.drinkanddrugsnews.com/the-big-conversation/",
-        fetched_url="http://127.0.0.1:8000/the-big-conversation/",
-        wp_id=123,
-        title="The Big Conversation",
-    )
+    defaults: dict[str, object] = {
+        "site": "ddn",
+        "url": "https://www.drinkanddrugsnews.com/the-big-conversation/",
+        "fetched_url": "http://127.0.0.1:8000/the-big-conversation/",
+        "wp_id": 123,
+        "title": "The Big Conversation",
+    }
     defaults.update(kwargs)
     return PostItem(**defaults)  # type: ignore[arg-type]
 
