@@ -59,12 +59,12 @@ def crawl(sites: tuple[str, ...], db_path: str, base_urls: tuple[str, ...], full
                                 overrides=overrides)
     except DatabaseLocked as exc:
         fail(str(exc))
-    sys.exit(_report(results, db_path))
+    sys.exit(report(results, db_path))
 
 
 def run_crawl(names: list[str], db_path: str, mirrors: dict[str, str], *, full: bool = False,
-              quiet: bool = False, log_file: str | None = None,
-              overrides: dict[str, str] | None = None) -> list[dict[str, Any]]:
+              quiet: bool = False, log_file: str | None = None, overrides: dict[str, Any] | None = None,
+              spider_args: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Run one crawler per site in one Scrapy process; return each site's stats."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
     from scrapy.crawler import CrawlerProcess
@@ -93,6 +93,7 @@ def run_crawl(names: list[str], db_path: str, mirrors: dict[str, str], *, full: 
         crawler = process.create_crawler(spider_class(name))
         crawlers.append((name, crawler))
         kwargs = {"base_url": mirrors[name]} if name in mirrors else {}
+        kwargs.update((spider_args or {}).get(name, {}))
         process.crawl(crawler, **kwargs)
     process.start()
     return [{"site": name, **(crawler.stats.get_stats() if crawler.stats else {})} for name, crawler in crawlers]
@@ -107,7 +108,7 @@ def _quiet_noisy_loggers() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def _report(results: list[dict[str, Any]], db_path: str) -> int:
+def report(results: list[dict[str, Any]], db_path: str) -> int:
     """Print one summary line per site and choose the exit code."""
     from archive.schema import open_db
 
@@ -140,7 +141,7 @@ def summary_line(row: dict[str, Any], page_failures: int) -> str:
     return (
         f"{row['site']}: {row['status']} (crawl #{row['id']}) — {row['pages_fetched']} pages, "
         f"posts {row['posts_new']} new / {row['posts_updated']} updated / {row['posts_unchanged']} unchanged"
-        f" / {row['posts_gone']} gone, comments {row['comments_new']} new / {row['comments_updated']} changed"
+        f" / {row['posts_gone']} gone / {row['posts_skipped'] or 0} skipped as unchanged, comments {row['comments_new']} new / {row['comments_updated']} changed"
         f" / {row['comments_removed']} removed, {row['times_unparsed']} unparsed times, "
         f"{page_failures} failed pages, {row['errors']} problems recorded"
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-COUNT_COLUMNS = ("pages_fetched", "not_modified", "posts_new", "posts_updated", "posts_unchanged", "posts_gone",
+COUNT_COLUMNS = ("pages_fetched", "not_modified", "posts_skipped", "posts_new", "posts_updated", "posts_unchanged", "posts_gone",
                  "comments_new", "comments_updated", "comments_removed", "times_unparsed", "errors")
 
 

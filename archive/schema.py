@@ -33,7 +33,8 @@ POSTS = Table(
         "modified": str, "modified_raw": str, "modified_source": str,
         "standfirst": str, "body_html": str, "body_text": str, "comment_count": int,
         "comments_captured": int, "categories": str, "tags": str, "images": str,
-        "fetched_at": str, "fetched_from": str, "http_status": int,
+        "fetched_at": str, "fetched_from": str, "http_status": int, "http_etag": str,
+        "http_last_modified": str, "sitemap_lastmod": str,
         "first_seen": str, "last_seen": str, "last_changed": str,
         "content_hash": str, "status": str, "missing_count": int, "gone_at": str,
         "extractor_version": str, "crawl_id": int,
@@ -64,7 +65,7 @@ CRAWLS = Table(
     "crawls",
     {
         "id": int, "site": str, "started": str, "finished": str, "status": str,
-        "base_url": str, "full": int, "pages_fetched": int, "not_modified": int,
+        "base_url": str, "full": int, "pages_fetched": int, "not_modified": int, "posts_skipped": int,
         "posts_new": int, "posts_updated": int, "posts_unchanged": int, "posts_gone": int,
         "comments_new": int, "comments_updated": int, "comments_removed": int,
         "times_unparsed": int, "errors": int, "finish_reason": str, "pid": int,

@@ -61,7 +61,7 @@ def save_post(db: sqlite_utils.Database, post: dict[str, Any], comments: list[di
 
 
 _POST_REFRESH = ("last_seen", "fetched_at", "fetched_from", "status", "missing_count", "comment_count",
-                 "comments_captured", "http_status", "crawl_id")
+                 "comments_captured", "http_status", "http_etag", "http_last_modified", "sitemap_lastmod", "crawl_id")
 
 
 def _post_row(post: dict[str, Any], crawl_id: int, now: str) -> dict[str, Any]:
@@ -78,7 +78,9 @@ def _post_row(post: dict[str, Any], crawl_id: int, now: str) -> dict[str, Any]:
         "tags": json.dumps(post.get("tags") or [], ensure_ascii=False),
         "images": json.dumps(post.get("images") or [], ensure_ascii=False),
         "fetched_at": post.get("fetched_at") or now, "fetched_from": post.get("fetched_url"),
-        "http_status": post.get("http_status"), "last_seen": now, "status": "live", "missing_count": 0,
+        "http_status": post.get("http_status"), "http_etag": post.get("etag"),
+        "http_last_modified": post.get("last_modified_header"), "sitemap_lastmod": post.get("sitemap_lastmod"),
+        "last_seen": now, "status": "live", "missing_count": 0,
         "extractor_version": EXTRACTOR_VERSION, "crawl_id": crawl_id,
     }
     row["content_hash"] = content_hash(row, POST_CONTENT)

@@ -60,6 +60,9 @@ class PostItem:
     comments_complete: bool = True  # False when a comment page failed
     fetched_at: str | None = None  # UTC
     http_status: int = 200
+    etag: str | None = None  # validators for the next crawl's conditional GET
+    last_modified_header: str | None = None
+    sitemap_lastmod: str | None = None  # as the sitemap gave it
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (url, kind, reason)
 
 

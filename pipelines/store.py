@@ -106,6 +106,7 @@ class StorePipeline:
             self.flush()
         status = "failed" if getattr(spider, "unreachable", None) else STATUS_BY_REASON.get(reason, "interrupted")
         self.counts["pages_fetched"] = self.stats.get_value("archive/pages_fetched", 0)
+        self.counts["posts_skipped"] = self.stats.get_value("archive/skipped_unchanged", 0)
         runs.finish_run(self.db, self.run_id, utc_now(), status, reason, self.counts)
         self.stats.set_value("archive/status", status)
         self.db.close()

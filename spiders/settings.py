@@ -46,3 +46,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 TELNETCONSOLE_ENABLED = False
 
 SPIDER_MIDDLEWARES = {"spiders.errors.RecordParseErrors": 50}
+DOWNLOADER_MIDDLEWARES = {
+    "archive.replay.ReplayMiddleware": 50,  # only with ARCHIVE_REPLAY: answers from stored captures
+    "archive.incremental.IncrementalMiddleware": 120,  # skips or conditionally fetches known posts
+}
+ARCHIVE_RECENT_DAYS = 30  # posts this young are revisited every run (their threads still grow)
+ARCHIVE_REVISIT_DAYS = 30  # older posts are revisited when last fetched longer ago than this

@@ -16,6 +16,7 @@ from typing import Any
 
 import scrapy
 from lxml import html
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
@@ -50,21 +51,32 @@ class WordPressSpider(scrapy.Spider):
 
     profile: SiteProfile
 
-    def __init__(self, base_url: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, base_url: str | None = None, urls: str | list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if base_url is not None and not base_url.startswith(("http://", "https://")):
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
         self.base_url = (base_url or self.profile.origin).rstrip("/")
         self.origins = OriginMap(self.profile.origin, self.base_url)
         self.allowed_domains = []  # the origin map decides what is internal
+        # ``-a urls="URL URL"``: fetch exactly these pages, no discovery (reprocess, spot checks).
+        self.urls = urls.split() if isinstance(urls, str) else list(urls or [])
+        self.known_post_urls: set[str] = set()  # filled by archive.incremental when enabled
+        self._discovered: set[str] = set()
         self._sitemaps_pending = 0
         self._candidates = 0
         self._fell_back = False
+        self._rechecked = False
         self.unreachable: str | None = None
 
     # -- discovery ---------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        if self.urls:
+            for url in self.urls:
+                request = self._candidate(url)
+                if request is not None:
+                    yield request
+            return
         yield Request(f"{self.base_url}/robots.txt", callback=self.parse_robots,
                       errback=self.robots_failed, dont_filter=True, meta={"dont_retry_404": True})
 
@@ -95,12 +107,12 @@ class WordPressSpider(scrapy.Spider):
                 yield self._failure(response.url, "http", f"sitemap answered HTTP {response.status}", response.status)
         else:
             yield from self._read_sitemap(response)
-        yield from self._fallback_if_needed()
+        yield from self._after_sitemaps()
 
     def sitemap_failed(self, failure: Failure) -> Iterator[Any]:
         self._sitemaps_pending -= 1
         yield self._network_failure(failure)
-        yield from self._fallback_if_needed()
+        yield from self._after_sitemaps()
 
     def _read_sitemap(self, response: Response) -> Iterator[Request]:
         try:
@@ -119,6 +131,19 @@ class WordPressSpider(scrapy.Spider):
                 request = self._candidate(loc, lastmod=entry.get("lastmod"))
                 if request is not None:
                     yield request
+
+    def _after_sitemaps(self) -> Iterator[Request]:
+        """Once every sitemap is read: check known posts the sitemaps no longer list (deleted
+        posts vanish from sitemaps), or fall back to listings when no sitemap listed anything."""
+        if self._sitemaps_pending:
+            return
+        if self._candidates and not self._rechecked:
+            self._rechecked = True
+            for live in sorted(self.known_post_urls - self._discovered):
+                request = self._candidate(live)
+                if request is not None:
+                    yield request
+        yield from self._fallback_if_needed()
 
     def _fallback_if_needed(self) -> Iterator[Request]:
         """No sitemap gave us a single page: discover from listings and the feed instead."""
@@ -161,8 +186,9 @@ class WordPressSpider(scrapy.Spider):
             return None
         self._candidates += 1
         live = self.origins.to_live(url)
+        self._discovered.add(live)
         return Request(url, callback=self.parse_page, errback=self.page_failed,
-                       meta={"lastmod": lastmod, "live_url": live})
+                       meta={"lastmod": lastmod, "live_url": live, "candidate": True})
 
     # -- posts and comments ------------------------------------------------------------------
 
@@ -188,7 +214,9 @@ class WordPressSpider(scrapy.Spider):
             author=page.author, published_raw=page.published_raw, published=page.published_machine,
             modified_raw=page.modified_raw, modified=page.modified_machine, categories=page.categories,
             tags=page.tags, standfirst=page.standfirst, body_html=page.body_html,
-            comment_count=page.comment_count, fetched_at=utc_now(), http_status=response.status,
+            comment_count=page.comment_count, fetched_at=response.meta.get("fetched_at") or utc_now(),
+            http_status=response.status, etag=_header(response, b"ETag"),
+            last_modified_header=_header(response, b"Last-Modified"), sitemap_lastmod=response.meta.get("lastmod"),
         )
         thread = Thread(item)
         yield from self._take_comment_page(thread, response, root)
@@ -248,6 +276,8 @@ class WordPressSpider(scrapy.Spider):
     # -- bookkeeping ---------------------------------------------------------------------------
 
     def page_failed(self, failure: Failure) -> Iterator[Any]:
+        if failure.check(IgnoreRequest):  # skipped on purpose: unchanged, or disallowed by robots.txt
+            return
         yield self._network_failure(failure)
         yield from self._fallback_if_needed()
 
@@ -265,6 +295,11 @@ class WordPressSpider(scrapy.Spider):
 
     def _count_page(self) -> None:
         self.crawler.stats.inc_value("archive/pages_fetched")
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _page_number(url: str, links: list[tuple[str, int, bool]]) -> int:
