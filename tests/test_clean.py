@@ -7,20 +7,23 @@ WordPress's ``the_content`` filters put it.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from lxml import html as lxml_html
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
 from pipelines.clean import CleanPipeline, CleanResult, clean_comment_html, clean_html, html_to_text
 from pipelines.furniture import DEFAULT_STRIP_SELECTORS, DEFAULT_STRIP_TEXT_BLOCKS
 from pipelines.items import CommentItem, FailureItem, PostItem
-from spiders.sites import DDN
+from spiders.sites import DDN, PROFILES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clean"
+MIRRORS = Path(__file__).parent / "sites"
 UPLOADS = "https://www.collectivevoice.org.uk/wp-content/uploads"
 CAPTION = "With Cranstoun staff — and Caroline Lucas MP — at Pavillions in Brighton"
 LINK = "https://lankellychase.org.uk/resources/place-based-approaches/"
@@ -162,6 +165,36 @@ def test_default_rules_are_data_and_generic() -> None:
         DEFAULT_STRIP_TEXT_BLOCKS
     )
     assert not [s for s in DEFAULT_STRIP_SELECTORS if "ddn" in s or "cv-" in s]
+
+
+# ---------------------------------------------------------------------------- mirror pages
+
+
+def mirror_posts() -> list[tuple[str, dict]]:
+    """Every post of the test mirrors with its expectations (tests/sites/<site>/expected.json)."""
+    found = []
+    for expected in sorted(MIRRORS.glob("*/expected.json")):
+        data = json.loads(expected.read_text(encoding="utf-8"))
+        found += [(data["site"], post) for post in data["posts"]]
+    return found
+
+
+@pytest.mark.parametrize(("site", "post"), mirror_posts(), ids=lambda v: v if isinstance(v, str) else v["path"])
+def test_mirror_post_bodies_keep_article_and_lose_furniture(site: str, post: dict) -> None:
+    profile = PROFILES[site]
+    page_file = MIRRORS / site / post["path"].strip("/") / "index.html"
+    root = lxml_html.fromstring(page_file.read_bytes())
+    body = next(hit[0] for s in profile.body_selectors if (hit := root.cssselect(s)))
+    result = clean_html(lxml_html.tostring(body, encoding="unicode"), profile.strip_selectors, post["url"])
+    assert [s for s in post["must_contain"] if s not in result.text] == []
+    assert [s for s in post["must_not_contain"] if s in result.text] == []
+    assert [s for s in post["html_must_not_contain"] if s in result.html] == []
+    captions = [image["caption"] for image in result.images]
+    assert [c for c in post.get("captions", []) if c not in captions] == []
+
+
+def test_mirrors_are_there() -> None:
+    assert {site for site, _ in mirror_posts()} == {"collectivevoice", "ddn"}
 
 
 # ---------------------------------------------------------------------------- extra selectors
