@@ -19,12 +19,27 @@ import cv  # noqa: E402
 import ddn  # noqa: E402
 
 
+CONVENTIONS = {
+    "times": "UTC, YYYY-MM-DDTHH:MM:SSZ; visible text read day-first in Europe/London; the repeated "
+             "autumn hour takes its first (BST) occurrence and sets ambiguous=true; unparseable text "
+             "gives posted_at=null with posted_raw kept",
+    "posted_raw": "the visible date text with surrounding whitespace stripped; null when none is shown (short pingbacks)",
+    "comment_count": "the number the page's heading or entry meta shows; 0 when the page shows none",
+    "comment url": "canonical permalink: the comment page's live URL + #comment-N, no query string "
+                   "(an awaiting-moderation comment's own link adds ?unapproved=…&moderation-hash=…)",
+    "position": "display order across comment pages, page 1 (oldest) first, pre-order within threads; "
+                "Genesis lists pings after the comments",
+    "snippet": "text that must appear in the comment body; for pingbacks the linking page's title",
+    "must_not_contain": "strings absent from the cleaned body text; html_must_not_contain: absent from cleaned body HTML",
+}
+
+
 def rebuild(name: str, module) -> None:
     root = HERE / name
     if root.exists():
         shutil.rmtree(root)
     root.mkdir()
-    expected = module.build(root)
+    expected = {"conventions": CONVENTIONS, **module.build(root)}
     text = json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
     (root / "expected.json").write_text(text, encoding="utf-8")
     print(f"{name}: {sum(1 for p in root.rglob('*') if p.is_file())} files, "
