@@ -189,7 +189,7 @@ def test_post_page_shows_whole_thread_indented_by_depth(ds: Any) -> None:
     links = [c.cssselect("a.archive-row-link")[0].get("href") for c in comments]
     assert links[0] == "/archive/comments/ddn~3Acomment~3A201"
     assert "removed from the live site 2024-02-10T03:10:00Z" in comments[3].text_content()
-    assert "pingback" in comments[5].cssselect("header")[0].text_content()
+    assert "pingback" in comments[5].cssselect(".archive-head")[0].text_content()
 
 
 def test_comment_times_show_london_and_utc(ds: Any) -> None:
