@@ -293,3 +293,17 @@ def test_serve_names_an_unreadable_database_and_exits_non_zero(tmp_path: Path) -
     result = CliRunner().invoke(cli, ["serve", "--db", str(garbage)])
     assert result.exit_code == 1
     assert result.output == f"Error: cannot read archive database {garbage}: file is not a database\n"
+
+
+@pytest.mark.parametrize("table", ["posts", "comments"])
+def test_table_pages_offer_full_text_search(ds: Any, table: str) -> None:
+    form = _doc(ds, f"/archive/{table}").cssselect("form.filters input[name=_search]")
+    assert len(form) == 1
+
+
+def test_comments_facet_by_site_kind_status_and_year(ds: Any) -> None:
+    facets = get(ds, "/archive/comments.json").json()["facet_results"]
+    counts = {name: {r["value"]: r["count"] for r in f["results"]} for name, f in facets.items()}
+    assert counts == {
+        "site": {"ddn": 7, "collectivevoice": 1}, "kind": {"comment": 7, "pingback": 1},
+        "status": {"present": 7, "removed": 1}, "posted_at": {"2023": 7, "2021": 1}}
