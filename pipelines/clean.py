@@ -263,7 +263,7 @@ def _link_only_followers(title: Element) -> Iterator[Element]:
 def _is_link_only(el: Element) -> bool:
     text = _norm(el.text_content())
     if not text:
-        return not any(True for _ in el.iter("img", "figure", "video", "audio", "iframe", "table"))
+        return next(el.iter("img", "figure", "video", "audio", "iframe", "table"), None) is None
     link_text = sum(len(_norm(a.text_content())) for a in el.iter("a"))
     return len(text) <= 600 and link_text >= 0.8 * len(text)
 
