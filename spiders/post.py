@@ -155,17 +155,23 @@ def _author(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[str, An
 
 
 def _comment_count(root: html.HtmlElement, graph: dict[str, Any]) -> int | None:
-    el = first(root, COMMENT_COUNT_SELECTORS)
-    if el is not None:
-        words = text(el).lower().split()
-        if words:
-            leading = words[0]
-            if leading.isdigit():
-                return int(leading)
-            if leading in _NUMBER_WORDS:
-                return _NUMBER_WORDS[leading]
+    """The count the page displays ("4 Responses to", "One thought on", "5 Comments"); a heading
+    without a number (Genesis prints just "Comments") gives way to the next candidate."""
+    for selector in COMMENT_COUNT_SELECTORS:
+        for el in css(selector)(root):
+            words = text(el).lower().split()
+            if words and words[0].isdigit():
+                return int(words[0])
+            if words and words[0] in _NUMBER_WORDS:
+                return _NUMBER_WORDS[words[0]]
     count = graph.get("commentCount")
-    return int(count) if isinstance(count, (int, str)) and str(count).isdigit() else None
+    if isinstance(count, (int, str)) and str(count).isdigit():
+        return int(count)
+    # A comments area with no list ("Comments are closed.", or just the form) displays none.
+    if first(root, ("#comments", ".comments-area", "#respond", ".no-comments", ".nocomments")) is not None \
+            and first(root, ("li.comment", "li.pingback", "li.trackback")) is None:
+        return 0
+    return None
 
 
 def _json_ld_article(root: html.HtmlElement) -> dict[str, Any]:

@@ -8,7 +8,7 @@ mirror and stores the live URL, so the archive's URLs are the same whatever was 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Links that are never posts (field guide §7): reply/share actions, feeds, forms, admin, REST.
 _NEVER_FOLLOW = re.compile(
@@ -83,3 +83,15 @@ def post_url_of(url: str) -> str:
     url = re.sub(r"comment-page-\d+/?$", "", url)
     url = re.sub(r"[?&]cpage=\d+$", "", url)
     return url
+
+
+_PRIVATE_PARAMS = {"unapproved", "moderation-hash", "replytocom"}
+
+
+def without_private_params(url: str) -> str:
+    """Drop the query parameters WordPress adds for one visitor (a moderation preview link)."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _PRIVATE_PARAMS]
+    return urlunsplit(parts._replace(query=urlencode(query)))

@@ -27,7 +27,14 @@ from spiders.comments import RawComment, parse_comments
 from spiders.dom import css, text
 from spiders.post import read_post_page
 from spiders.sites import SiteProfile
-from spiders.urls import OriginMap, comment_page_number, followable, post_url_of, strip_fragment
+from spiders.urls import (
+    OriginMap,
+    comment_page_number,
+    followable,
+    post_url_of,
+    strip_fragment,
+    without_private_params,
+)
 
 # Sitemaps of things that are never posts (WordPress core and Yoast names).
 _SKIP_SITEMAP = re.compile(r"taxonomies|users|posts-page|page-sitemap|category-sitemap|tag-sitemap|author-sitemap")
@@ -326,7 +333,8 @@ def _assemble(pages: dict[int, list[RawComment]], item: PostItem, origins: Origi
             if raw.wp_id in seen:
                 continue
             seen.add(raw.wp_id)
-            permalink = origins.to_live(raw.permalink) if raw.permalink and raw.permalink.startswith("http") else None
+            permalink = raw.permalink if raw.permalink and raw.permalink.startswith("http") else None
+            permalink = without_private_params(origins.to_live(permalink)) if permalink else None
             comments.append(CommentItem(
                 wp_id=raw.wp_id, parent_wp_id=raw.parent_wp_id, depth=raw.depth, position=len(comments) + 1,
                 author=raw.author, author_url=raw.author_url, posted_raw=raw.posted_raw,
