@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from furniture import CATEGORIES, TAGS
 
 LONDON = ZoneInfo("Europe/London")
-SEED_TEXT = Path("/work/shared/seeds/ddn-the-big-conversation.txt")
+SEED_NAME = "seeds/ddn-the-big-conversation.txt"
+SEED_DIRS = (Path(__file__).resolve().parents[2] / "shared", Path("/work/shared"))  # shared/ sits beside the repo
 COMMENTS_PER_PAGE = 10  # top-level threads per comment page (WordPress pages by thread)
 MAX_DEPTH = 3
 PAGINATED_SHARE = 0.10
@@ -84,7 +85,8 @@ def walk(threads: list[Comment]):
 
 
 def _sentences() -> list[str]:
-    text = SEED_TEXT.read_text(encoding="utf-8") if SEED_TEXT.exists() else FALLBACK_TEXT
+    seed = next((d / SEED_NAME for d in SEED_DIRS if (d / SEED_NAME).exists()), None)
+    text = seed.read_text(encoding="utf-8") if seed else FALLBACK_TEXT
     parts = re.split(r"(?<=[.?!’])\s+", " ".join(text.split()))
     return [html.escape(s, quote=False) for s in parts if len(s) > 25]
 

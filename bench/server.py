@@ -52,6 +52,7 @@ class Stats:
     paths: set = field(default_factory=set)
     first: float | None = None
     last: float | None = None
+    cpu_start: float = field(default_factory=time.process_time)
 
     def record(self, path: str, status: int, sent: int) -> None:
         now = time.time()
@@ -65,7 +66,7 @@ class Stats:
     def as_dict(self) -> dict:
         return {"requests": self.requests, "distinct_paths": len(self.paths), "bytes_sent": self.bytes_sent,
                 "by_status": {str(k): v for k, v in sorted(self.by_status.items())},
-                "first": self.first, "last": self.last}
+                "first": self.first, "last": self.last, "server_cpu": round(time.process_time() - self.cpu_start, 3)}
 
 
 def url_path(root: Path, file: Path) -> str:
