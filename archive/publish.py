@@ -35,6 +35,7 @@ SETTINGS: dict[str, Any] = {
     "truncate_cells_html": 300,
     "allow_download": False,  # the file holds raw captures; analysts use `sector-archive export`
     "default_cache_ttl": 60,
+    "suggest_facets": False,  # suggestions cost ~2 s per table page at 100k comments; facets are curated
 }
 
 
