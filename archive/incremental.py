@@ -7,6 +7,8 @@ known post it either skips the request (nothing suggests a change) or makes it c
 Revisit policy (comment threads grow without a post's ``lastmod`` moving):
 - the sitemap's ``lastmod`` differs from the one stored → fetch;
 - the post was missing (404/410) last time → fetch, to confirm it is gone or back;
+- the post dropped out of the sitemaps (the spider marks its recheck ``unlisted``) → fetch
+  conditionally: deleted posts vanish from sitemaps long before any revisit window ends;
 - the post was published in the last ``ARCHIVE_RECENT_DAYS`` (default 30) → fetch every run;
 - the post was last fetched more than ``ARCHIVE_REVISIT_DAYS`` ago (default 30) → fetch;
 - otherwise skip. ``--full`` (``ARCHIVE_FULL``) switches the middleware off.
@@ -94,7 +96,10 @@ class IncrementalMiddleware:
         known = self.known.get(live) if live and request.meta.get("candidate") else None
         if known is None:
             return None
-        reason = due(known, request.meta.get("lastmod"), self.now, self.recent_days, self.revisit_days)
+        if request.meta.get("unlisted"):
+            reason: str | None = "unlisted"
+        else:
+            reason = due(known, request.meta.get("lastmod"), self.now, self.recent_days, self.revisit_days)
         stats = self.crawler.stats
         if reason is None:
             stats.inc_value("archive/skipped_unchanged")

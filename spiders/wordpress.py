@@ -149,6 +149,7 @@ class WordPressSpider(scrapy.Spider):
             for live in sorted(self.known_post_urls - self._discovered):
                 request = self._candidate(live)
                 if request is not None:
+                    request.meta["unlisted"] = True  # due now, whatever its revisit window says
                     yield request
         yield from self._fallback_if_needed()
 
