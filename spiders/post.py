@@ -91,7 +91,9 @@ def read_post_page(root: html.HtmlElement, profile: SiteProfile) -> PostPage:
         graph.get("keywords")
     )
     page.standfirst = _text_of(root, profile.standfirst_selectors) if profile.standfirst_selectors else None
-    body = first(scope, profile.body_selectors) or first(root, profile.body_selectors)
+    body = first(scope, profile.body_selectors)
+    if body is None:
+        body = first(root, profile.body_selectors)
     page.body_html = html.tostring(body, encoding="unicode") if body is not None else ""
     page.comment_count = _comment_count(root, graph)
     return page

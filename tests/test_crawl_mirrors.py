@@ -145,3 +145,23 @@ def test_recrawl_changes_nothing(crawled):
     second = rows(db, "select * from crawls order by id desc limit 1")[0]
     assert second["posts_new"] == 0 and second["comments_new"] == 0
     assert second["posts_updated"] == 0 and second["comments_removed"] == 0
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_without_sitemaps_listings_and_feed_find_every_post(site, mirror_factory, tmp_db):
+    server = mirror_factory(site)
+    server.without_sitemaps()
+    result = crawl(site, server.base_url, tmp_db)
+    assert result.returncode == 0, result.stdout + result.stderr
+    stored = sorted(r["url"] for r in rows(tmp_db, "select url from posts"))
+    assert stored == sorted(p["url"] for p in expected(site)["posts"])
+    assert server.count("/feed/") >= 1
+
+
+def test_a_page_that_fails_once_is_retried(mirror_factory, tmp_db):
+    server = mirror_factory("ddn", faults=True)
+    flaky = "/funding-boost-for-recovery-communities/"
+    result = crawl("ddn", server.base_url, tmp_db)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [s for _, p, s in server.requests if p == flaky] == [500, 200]
+    assert rows(tmp_db, "select count(*) n from posts where url like ?", (f"%{flaky}",))[0]["n"] == 1

@@ -1,0 +1,132 @@
+"""Unit tests of the spider's readers on in-memory pages: no server, no Scrapy engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from mirror import SITES_DIR
+from spiders.comments import parse_comments
+from spiders.post import read_post_page
+from spiders.sites import COLLECTIVE_VOICE, DDN
+from spiders.urls import OriginMap, comment_page_number, followable, post_url_of, without_private_params
+from spiders.wordpress import _page_number
+
+
+def page(path: str) -> html.HtmlElement:
+    return html.document_fromstring((SITES_DIR / path).read_text(encoding="utf-8"))
+
+
+# The core xhtml walker (no theme callback): div.comment-body wraps the whole comment and the
+# text sits in bare paragraphs beside the author and meta blocks (field guide §3.1).
+XHTML_WALKER = """<html><body><div id="comments"><ol class="commentlist">
+ <li class="comment even thread-even depth-1 parent" id="comment-201">
+  <div id="div-comment-201" class="comment-body">
+   <div class="comment-author vcard"><img class="avatar" src="a.png"/><cite class="fn"><a href="https://alice.example" class="url">Alice</a></cite> <span class="says">says:</span></div>
+   <div class="comment-meta commentmetadata"><a href="https://example.co.uk/p/#comment-201">05/07/2019 at 10:31 am</a>&nbsp;&nbsp;<a class="comment-edit-link" href="#">(Edit)</a></div>
+   <p>Long overdue.</p><p>Second paragraph.</p>
+   <div class="reply"><a class="comment-reply-link" href="/p/?replytocom=201#respond">Reply</a></div>
+  </div>
+  <ul class="children">
+   <li class="comment byuser bypostauthor odd alt depth-2" id="comment-202">
+    <div id="div-comment-202" class="comment-body">
+     <div class="comment-author vcard"><cite class="fn">Jane Smith</cite> <span class="says">says:</span></div>
+     <div class="comment-meta commentmetadata"><a href="https://example.co.uk/p/#comment-202">05/07/2019 at 11:02 am</a></div>
+     <p>Thanks Alice.</p>
+    </div>
+   </li>
+  </ul>
+ </li>
+ <li class="trackback even thread-odd depth-1" id="comment-205"><div id="div-comment-205" class="comment-body">Trackback: <a href="https://elsewhere.example/x" class="url">Elsewhere</a></div></li>
+</ol></div></body></html>"""
+
+
+def test_xhtml_core_walker_thread():
+    comments = parse_comments(html.document_fromstring(XHTML_WALKER))
+    assert [(c.wp_id, c.parent_wp_id, c.depth, c.order, c.kind) for c in comments] == [
+        (201, None, 1, 1, "comment"), (202, 201, 2, 2, "comment"), (205, None, 1, 3, "trackback")]
+    alice = comments[0]
+    assert (alice.author, alice.author_url, alice.posted_raw) == ("Alice", "https://alice.example", "05/07/2019 at 10:31 am")
+    assert alice.body_html == "<p>Long overdue.</p><p>Second paragraph.</p>"
+    assert comments[1].author == "Jane Smith"
+    assert comments[2].author == "Elsewhere" and "Trackback" in comments[2].body_html
+
+
+@pytest.mark.parametrize("path, markup", [
+    ("collectivevoice/blog/four-golden-threads/index.html", "theme callback"),
+    ("collectivevoice/blog/in-for-the-long-haul-collective-voice-the-next-three-years/index.html", "twenty ten"),
+    ("ddn/the-big-conversation/index.html", "html5 core walker"),
+    ("ddn/naloxone-every-service-should-be-handing-it-out/index.html", "genesis"),
+])
+def test_mirror_threads_match_ground_truth(path, markup):
+    import json
+
+    site = path.split("/")[0]
+    truth = json.loads((SITES_DIR / site / "expected.json").read_text())
+    url = f"{truth['origin']}/{path.split('/', 1)[1].removesuffix('index.html')}"
+    want = next(p for p in truth["posts"] if p["url"] == url)["comments"]
+    got = parse_comments(page(path))
+    assert [(c.wp_id, c.parent_wp_id, c.depth) for c in got] == \
+           [(c["wp_id"], c["parent_wp_id"], c["depth"]) for c in want], markup
+    assert [c.author for c in got] == [c["author"] for c in want], markup
+
+
+def test_posts_are_told_from_pages_by_wordpress_markers():
+    post = read_post_page(page("collectivevoice/blog/going-local/index.html"), COLLECTIVE_VOICE)
+    assert (post.is_post, post.post_type, post.wp_id) == (True, "post", 3154)
+    about = read_post_page(page("collectivevoice/about-us/index.html"), COLLECTIVE_VOICE)
+    assert (about.is_post, about.post_type, about.wp_id) == (False, "page", 12)
+    listing = read_post_page(page("collectivevoice/blog/index.html"), COLLECTIVE_VOICE)
+    assert listing.is_post is False
+
+
+def test_standfirst_is_read_from_the_site_profile():
+    post = read_post_page(page("ddn/the-big-conversation/index.html"), DDN)
+    assert post.standfirst.startswith("Through a highly interactive online event")
+    assert post.published_machine and post.title == "The Big Conversation"
+
+
+@pytest.mark.parametrize("url, links, number", [
+    ("https://s/p/", [], 1),
+    ("https://s/p/comment-page-3/", [], 3),
+    ("https://s/p/?cpage=2", [], 2),
+    # newest page at the bare permalink, "Older Comments" → page 1
+    ("https://s/p/", [("https://s/p/comment-page-1/", 1, False)], 2),
+    # the_comments_pagination lists every older page
+    ("https://s/p/", [("https://s/p/comment-page-1/", 1, False), ("https://s/p/comment-page-2/", 2, False)], 3),
+    # oldest-first site: the bare permalink is page 1 and links "Newer Comments" → page 2
+    ("https://s/p/", [("https://s/p/comment-page-2/", 2, True)], 1),
+])
+def test_comment_page_numbers(url, links, number):
+    assert _page_number(url, links) == number
+
+
+def test_origin_map_round_trip():
+    origins = OriginMap("https://www.collectivevoice.org.uk", "http://127.0.0.1:8123")
+    live = "https://www.collectivevoice.org.uk/blog/going-local/comment-page-1/?x=1#comments"
+    fetched = origins.to_fetch(live)
+    assert fetched == "http://127.0.0.1:8123/blog/going-local/comment-page-1/?x=1#comments"
+    assert origins.to_live(fetched) == live
+    assert origins.to_fetch("https://elsewhere.example/a") == "https://elsewhere.example/a"
+    assert origins.is_internal("https://collectivevoice.org.uk/x") and not origins.is_internal("https://x.org/")
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://s/p/", True),
+    ("https://s/p/?replytocom=201#respond", False),
+    ("https://s/p/?share=twitter", False),
+    ("https://s/feed/", False),
+    ("https://s/wp-comments-post.php", False),
+    ("https://www.addtoany.com/add_to/facebook?linkurl=x", False),
+    ("mailto:someone@example.org", False),
+])
+def test_followable(url, ok):
+    assert followable(url) is ok
+
+
+def test_url_helpers():
+    assert comment_page_number("https://s/p/comment-page-12/#comments") == 12
+    assert post_url_of("https://s/p/comment-page-2/#comment-5") == "https://s/p/"
+    assert without_private_params("https://s/p/?unapproved=5&moderation-hash=ab#comment-5") == "https://s/p/#comment-5"
