@@ -147,7 +147,7 @@ def _quote(name: str) -> str:
 @cli.command("export")
 @click.argument("source", required=False)
 @click.option("--sql", help="A SELECT query to export instead of a table or view.")
-@click.option("--db", "db_path", default="archive.db", show_default=True, envvar="ARCHIVE_DB",
+@click.option("--db", "db_path", default="archive.db", show_default=True,
               type=click.Path(dir_okay=False), help="Archive database to read.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
               help="Output format (default: from the output file's extension, else csv).")

@@ -12,7 +12,7 @@ from archive.publish import ArchiveUnavailable, DB_NAME, build_datasette
 
 
 @cli.command("serve")
-@click.option("--db", "db_path", default="archive.db", show_default=True, envvar="ARCHIVE_DB",
+@click.option("--db", "db_path", default="archive.db", show_default=True,
               type=click.Path(dir_okay=False), help="Archive database to publish.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
