@@ -7,6 +7,8 @@ known post it either skips the request (nothing suggests a change) or makes it c
 Revisit policy (comment threads grow without a post's ``lastmod`` moving):
 - the sitemap's ``lastmod`` differs from the one stored → fetch;
 - the post was missing (404/410) last time → fetch, to confirm it is gone or back;
+- one of its comment pages failed when it was last stored → fetch unconditionally (the post
+  page itself may be unchanged), so the next run completes the thread;
 - the post dropped out of the sitemaps (the spider marks its recheck ``unlisted``) → fetch
   conditionally: deleted posts vanish from sitemaps long before any revisit window ends;
 - the post was published in the last ``ARCHIVE_RECENT_DAYS`` (default 30) → fetch every run;
@@ -41,6 +43,7 @@ class Known:
     etag: str | None
     last_modified: str | None
     missing: bool
+    incomplete: bool = False  # a comment page failed in the run that last stored it
 
 
 def due(known: Known, sitemap_lastmod: str | None, now: datetime, recent_days: int, revisit_days: int) -> str | None:
@@ -49,6 +52,8 @@ def due(known: Known, sitemap_lastmod: str | None, now: datetime, recent_days: i
         return "changed"
     if known.missing:
         return "missing"
+    if known.incomplete:
+        return "incomplete"
     if _older_than(known.published, now, recent_days) is False:
         return "recent"
     if _older_than(known.fetched_at, now, revisit_days) is not False:
@@ -105,9 +110,10 @@ class IncrementalMiddleware:
             stats.inc_value("archive/skipped_unchanged")
             raise IgnoreRequest(f"unchanged since {known.fetched_at}: {live}")
         stats.inc_value(f"archive/revisit_{reason}")
-        if known.etag and reason != "changed":
+        conditional = reason not in ("changed", "incomplete")  # a 304 would not fetch the comment pages
+        if known.etag and conditional:
             request.headers.setdefault(b"If-None-Match", known.etag.encode("latin-1"))
-        if known.last_modified and reason != "changed":
+        if known.last_modified and conditional:
             request.headers.setdefault(b"If-Modified-Since", known.last_modified.encode("latin-1"))
         return None
 
@@ -118,13 +124,18 @@ def load_known(db_path: str, site: str) -> dict[str, Known]:
     db = sqlite_utils.Database(db_path)
     if not db["posts"].exists():
         return {}
+    # A failure under the post's URL (a comment page) in the run that last wrote the post.
     rows = db.query(
-        "select url, published, fetched_at, sitemap_lastmod, http_etag, http_last_modified, missing_count, status"
-        " from posts where site = ?", [site],
+        "select url, published, fetched_at, sitemap_lastmod, http_etag, http_last_modified, missing_count, status,"
+        " exists(select 1 from failures f where f.crawl_id = p.crawl_id and f.site = p.site"
+        "        and f.kind in ('http', 'network') and f.url != p.url"
+        "        and substr(f.url, 1, length(p.url)) = p.url) as incomplete"
+        " from posts p where site = ?", [site],
     )
     known = {
         r["url"]: Known(r["published"], r["fetched_at"], r["sitemap_lastmod"], r["http_etag"],
-                        r["http_last_modified"], bool(r["missing_count"]) or r["status"] == "gone")
+                        r["http_last_modified"], bool(r["missing_count"]) or r["status"] == "gone",
+                        bool(r["incomplete"]))
         for r in rows
     }
     db.close()
