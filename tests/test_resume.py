@@ -1,0 +1,116 @@
+"""Kill a crawl with SIGKILL part-way and run it again: nothing written is lost, the second run
+fetches only what the first did not store, every post and comment ends up stored exactly once,
+the killed run is marked ``interrupted`` and its lock does not block the next run."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crawling import FAST, ROOT, crawl, rows
+from mirror import SITES_DIR, MirrorServer, path_key
+
+SITE = "collectivevoice"
+ORIGIN = "https://www.collectivevoice.org.uk"
+SLOW = [f"{ORIGIN}/blog/four-golden-threads/", f"{ORIGIN}/blog/going-local/",
+        f"{ORIGIN}/blog/in-for-the-long-haul-collective-voice-the-next-three-years/",
+        f"{ORIGIN}/blog/spending-review-2021-a-welcome-boost/"]
+FAST_POSTS = 2  # the other two posts answer at once
+
+
+def stored_posts(db: Path) -> int:
+    """Posts visible to a reader right now (read-only: never create the file under the crawl)."""
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("select count(*) from posts").fetchone()[0]
+    except sqlite3.OperationalError:  # tables not created yet
+        return 0
+
+
+def wait_for(predicate, timeout: float, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert proc.poll() is None, f"crawl ended early: {proc.communicate()}"
+        assert time.monotonic() < deadline, "crawl stored nothing in time"
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def resumed(tmp_path_factory: pytest.TempPathFactory):
+    server = MirrorServer(SITES_DIR / SITE).start()
+    db = tmp_path_factory.mktemp("resume") / "archive.db"
+    try:
+        for url in SLOW:
+            server.delay(url, 60.0)
+        cmd = [sys.executable, "-m", "archive", "crawl", SITE, "--db", str(db), "--base-url",
+               f"{SITE}={server.base_url}", *FAST, "-s", "DOWNLOAD_TIMEOUT=90", "-s", "ARCHIVE_BATCH_SIZE=1"]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            wait_for(lambda: stored_posts(db) >= FAST_POSTS, 60, proc)
+            time.sleep(0.3)  # let the killed run be busy with the slow pages
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()  # reaped: its pid is really gone, as after a real kill
+        killed = {"pid": proc.pid, "returncode": proc.returncode, "posts": rows(db, "select * from posts order by id"),
+                  "comments": rows(db, "select * from comments order by id"),
+                  "runs": rows(db, "select * from crawls"),
+                  "lock": Path(f"{db}.lock").read_text()}
+        server.reset()  # healthy again (and a fresh request log)
+        second = crawl(SITE, server.base_url, db)
+        yield {"db": db, "killed": killed, "second": second, "requests": server.requests, "server": server}
+    finally:
+        server.stop()
+
+
+def test_killed_run_kept_what_it_wrote(resumed) -> None:
+    killed = resumed["killed"]
+    assert killed["returncode"] == -signal.SIGKILL
+    assert len(killed["posts"]) == FAST_POSTS
+    assert sorted(p["url"] for p in killed["posts"]) == sorted(
+        [f"{ORIGIN}/news/collective-voice-responds-to-the-drug-strategy/",
+         f"{ORIGIN}/blog/what-the-sentencing-bill-means-for-people-who-use-drugs-and-alcohol-and-services-that-support-them/"])
+    assert [(r["id"], r["status"], r["pid"], r["finished"]) for r in killed["runs"]] == [(1, "running", killed["pid"], None)]
+    assert killed["lock"] == str(killed["pid"])  # the dead process's pid is still written in the lock file
+
+
+def test_second_run_resumes_and_marks_the_killed_run(resumed) -> None:
+    db, second = resumed["db"], resumed["second"]
+    assert second.returncode == 3, second.stdout + second.stderr  # 3: post-sitemap2.xml 404s, not the lock
+    assert "another crawl" not in second.stderr
+    runs = rows(db, "select id, status, finish_reason, posts_new, posts_skipped from crawls order by id")
+    assert runs == [
+        {"id": 1, "status": "interrupted", "finish_reason": "process ended without finishing", "posts_new": 0,
+         "posts_skipped": 0},
+        {"id": 2, "status": "ok", "finish_reason": "finished", "posts_new": len(SLOW), "posts_skipped": FAST_POSTS},
+    ]
+    # Only the posts the killed run had not stored were fetched again.
+    fetched = {p for _, p, _ in resumed["requests"]}
+    for post in resumed["killed"]["posts"]:
+        assert path_key(post["url"]) not in fetched
+    for url in SLOW:
+        assert resumed["server"].count(url) == 1
+    assert Path(f"{db}.lock").read_text() == ""
+
+
+def test_every_post_and_comment_exactly_once(resumed) -> None:
+    db, truth = resumed["db"], resumed["server"].expected["posts"]
+    posts = rows(db, "select id, url, crawl_id from posts order by url")
+    assert [p["url"] for p in posts] == sorted(p["url"] for p in truth)
+    assert rows(db, "select count(*) n from posts")[0]["n"] == len(truth)
+    comments = rows(db, "select id, post_id from comments order by post_id, position")
+    assert len(comments) == sum(len(p["comments"]) for p in truth)
+    for p in truth:
+        assert [c["id"] for c in comments if c["post_id"] == f"{SITE}:post:{p['wp_id']}"] == \
+            [f"{SITE}:comment:{c['wp_id']}" for c in p["comments"]]
+    # Rows the killed run wrote are untouched by the resumed run.
+    assert rows(db, "select * from posts where crawl_id = 1 order by id") == resumed["killed"]["posts"]
+    captures = rows(db, "select url, count(*) n from captures group by url having n > 1")
+    assert captures == []
