@@ -46,6 +46,10 @@ def save_post(db: sqlite_utils.Database, post: dict[str, Any], comments: list[di
     row = _post_row(post, crawl_id, now)
     row["comments_captured"] = len(comments)
     existing = _get(db["posts"], row["id"])
+    if existing is not None and row["sitemap_lastmod"] is None:
+        # Reached without a sitemap (reprocess, a recheck, a listing): the last lastmod still holds.
+        # Losing it would make the next crawl see every post as "changed" and refetch it in full.
+        row["sitemap_lastmod"] = existing["sitemap_lastmod"]
     if existing is None:
         db["posts"].insert({**row, "first_seen": now, "last_changed": now})
         outcome.counts["posts_new"] += 1
