@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from model import Post, build_archive  # noqa: E402
+from model import build_archive  # noqa: E402
 from templates import (  # noqa: E402
     LISTING_PER_PAGE, SITEMAP_PER_FILE, render_feed, render_listing, render_post, render_post_sitemap,
     render_robots, render_sitemap_index,

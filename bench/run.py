@@ -184,7 +184,7 @@ def bench_size(n: int, repeat: int, seed: int, extra: list[str], timeout: float,
             full = measure(crawl_command(server.url, db, extra), server, db, timeout)
             record(phases[1], full, k)
             if not full.ok:
-                phases[2].skipped = phases[2].skipped or "n/a (full crawl failed)"
+                phases[2].skipped = phases[3].skipped = "n/a (full crawl failed)"
                 continue
             record(phases[2], measure(crawl_command(server.url, db, extra), server, db, timeout), k)
             if has_reprocess:
@@ -216,8 +216,8 @@ def table(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
         base_rate = phases[0].median("rate")
         for ph in phases:
             ok = [r for r in ph.runs if r.ok]
-            if ph.skipped and not ph.runs:
-                lines.append(f"| {n} | {ph.name} | {ph.skipped} |" + " |" * 10)
+            if not ph.runs:
+                lines.append(f"| {n} | {ph.name} | {ph.skipped or 'n/a (not run)'} |" + " |" * 10)
                 continue
             status = f"ok {len(ok)}/{len(ph.runs)}" if ok else f"failed (rc={ph.runs[0].rc})"
             rate = ph.median("rate") if ph.name != "reprocess" else None
