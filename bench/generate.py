@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -85,10 +86,11 @@ def ensure_mirror(n_posts: int, seed: int = 1, root: Path | None = None) -> tupl
         have = json.loads(stamp.read_text())
         if {k: have.get(k) for k in want} == want:
             return root, have
-    if root.exists():
-        import shutil
+    if root.exists() and any(root.iterdir()):
+        if not stamp.exists():  # never wipe a directory this generator did not write
+            raise SystemExit(f"{root} exists and is not a generated mirror; choose another --out")
         shutil.rmtree(root)
-    root.mkdir(parents=True)
+    root.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     stats = write_mirror(root, n_posts, seed)
     info = {**want, **stats, "generate_seconds": round(time.perf_counter() - t0, 2)}

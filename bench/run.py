@@ -84,8 +84,9 @@ class Phase:
 class MirrorServer:
     """bench/server.py in its own process, so serving never competes with the crawler's GIL."""
 
-    def __init__(self, root: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(BENCH / "server.py"), str(root), "--port", "0"],
+    def __init__(self, root: Path, with_gzip: bool = False) -> None:
+        gz = ["--gzip"] if with_gzip else []
+        self.proc = subprocess.Popen([sys.executable, str(BENCH / "server.py"), str(root), "--port", "0", *gz],
                                      stdout=subprocess.PIPE, text=True)
         self.url = self.proc.stdout.readline().strip()
         if not self.url.startswith("http://"):
@@ -167,15 +168,16 @@ def db_rows(db: Path) -> str:
 
 # --- one size ----------------------------------------------------------------------------------
 
-def bench_size(n: int, repeat: int, seed: int, extra: list[str], timeout: float, workdir: Path) -> tuple[dict, list[Phase]]:
-    root, info = ensure_mirror(n, seed)
+def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> tuple[dict, list[Phase]]:
+    repeat, extra, timeout = args.repeat, args.setting, args.timeout
+    root, info = ensure_mirror(n, args.seed)
     print(f"\n## N={n}: mirror {root.name}, {info['posts']} posts, {info['linked_comment_pages']} older comment pages, "
           f"{info['comments']} comments, ~{info['mean_post_page_kb']} KB/post page", flush=True)
     has_reprocess = "reprocess" in cli_help()
     phases = [Phase("bare fetch (baseline)"), Phase("full crawl"), Phase("unchanged re-crawl"), Phase("reprocess")]
     if not has_reprocess:
         phases[3].skipped = "n/a (no `sector-archive reprocess`)"
-    server = MirrorServer(root)
+    server = MirrorServer(root, args.gzip)
     try:
         for k in range(repeat):
             db = workdir / f"n{n}-r{k}.db"
@@ -238,7 +240,9 @@ def targets(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
         base, full, again = (phases[i].median("rate") for i in range(3))
         ratio = full / base if full and base else None
         base_cpu, full_cpu = phases[0].median("cpu_ms_per_page"), phases[1].median("cpu_ms_per_page")
+        base_steady, full_steady = phases[0].median("steady_rate"), phases[1].median("steady_rate")
         cpu_ratio = f"; by CPU per page {base_cpu / full_cpu:.0%}" if base_cpu and full_cpu else ""
+        cpu_ratio += f"; steady {full_steady / base_steady:.0%}" if base_steady and full_steady else ""
         out.append(f"| N={n}: end-to-end ≥ {TARGET_RATIO:.0%} of bare-fetch pages/s | "
                    f"{fmt(ratio and ratio * 100, '.0f')} %{cpu_ratio} | {verdict(None if ratio is None else ratio >= TARGET_RATIO)} |")
         full_pages, again_pages = phases[1].median("pages"), phases[2].median("pages")
@@ -270,7 +274,7 @@ def header(args: argparse.Namespace, results: dict[int, tuple[dict, list[Phase]]
     return [f"# Benchmark {time.strftime('%Y-%m-%d %H:%M:%S')}", "",
             f"- commit {commit}{' (crawler has uncommitted changes)' if dirty else ''}; {os.cpu_count()} CPUs ({cpu}); "
             f"load average at end {os.getloadavg()[0]:.2f}",
-            f"- settings: {settings}{' ' + ' '.join(args.setting) if args.setting else ''}",
+            f"- mirror served {'gzip' if args.gzip else 'uncompressed'}; settings: {settings}{' ' + ' '.join(args.setting) if args.setting else ''}",
             f"- medians of {args.repeat} run(s); pages = requests the mirror server answered during the phase; "
             "pages/s = pages / wall time (process start to exit); steady pages/s = pages / (last - first request)",
             *mirrors, ""]
@@ -284,13 +288,14 @@ def main() -> None:
     parser.add_argument("-s", "--setting", action="append", default=[], metavar="NAME=VALUE",
                         help="extra Scrapy setting for the archive crawl (not the baseline)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per phase run")
+    parser.add_argument("--gzip", action="store_true", help="serve gzip bodies, as real WordPress hosts do")
     parser.add_argument("--keep-db", action="store_true", help="keep the crawl databases in bench/out/")
     args = parser.parse_args()
 
     out_dir = BENCH / "out"
     out_dir.mkdir(exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="dbs-", dir=out_dir))
-    results = {n: bench_size(n, args.repeat, args.seed, args.setting, args.timeout, workdir) for n in args.sizes}
+    results = {n: bench_size(n, args, workdir) for n in args.sizes}
     report = "\n".join(header(args, results) + table(results) + targets(results)) + "\n"
     path = out_dir / f"results-{time.strftime('%Y%m%d-%H%M%S')}.md"
     path.write_text(report)
