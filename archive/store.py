@@ -12,6 +12,8 @@ import hashlib
 import json
 import zlib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +33,21 @@ class Outcome:
 
     counts: Counter[str] = field(default_factory=Counter)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (url, kind, reason)
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One batch, all or nothing. ``BEGIN IMMEDIATE`` takes the write lock up front, so two crawls
+    sharing a database (two sites in one run) wait for each other (busy_timeout) instead of
+    failing when a deferred transaction cannot be upgraded. sqlite-utils calls inside nest as
+    savepoints."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.rollback()
+        raise
+    db.commit()
 
 
 def content_hash(row: dict[str, Any], keys: tuple[str, ...]) -> str:
@@ -106,6 +123,7 @@ def _save_comments(db: sqlite_utils.Database, post: dict[str, Any], comments: li
     site, pid = post["site"], post["id"]
     existing = {r["id"]: r for r in db["comments"].rows_where("post_id = ?", [pid])}
     seen_ids = {comment_id(site, c["wp_id"]) for c in comments}
+    new_rows: list[dict[str, Any]] = []
     for c in comments:
         row = _comment_row(site, pid, c, crawl_id, now)
         parent_wp_id = c.get("parent_wp_id")
@@ -115,7 +133,7 @@ def _save_comments(db: sqlite_utils.Database, post: dict[str, Any], comments: li
                                      f"comment {c['wp_id']} replies to missing comment {parent_wp_id}"))
         old = existing.get(row["id"])
         if old is None:
-            db["comments"].insert({**row, "first_seen": now, "last_changed": now})
+            new_rows.append({**row, "first_seen": now, "last_changed": now})
             outcome.counts["comments_new"] += 1
         elif old["content_hash"] != row["content_hash"]:
             db["comment_versions"].insert({
@@ -126,6 +144,8 @@ def _save_comments(db: sqlite_utils.Database, post: dict[str, Any], comments: li
             outcome.counts["comments_updated"] += 1
         else:
             db["comments"].update(row["id"], {k: row[k] for k in _COMMENT_REFRESH})
+    if new_rows:
+        db["comments"].insert_all(new_rows)
     if complete:
         for cid, old in existing.items():
             if cid not in seen_ids and old["status"] != "removed":
@@ -183,7 +203,7 @@ def save_capture(db: sqlite_utils.Database, capture: dict[str, Any], crawl_id: i
         "crawl_id": crawl_id, "site": capture["site"], "url": capture["url"],
         "fetched_url": capture["fetched_url"], "status": capture["status"],
         "headers": json.dumps(capture["headers"], ensure_ascii=False), "fetched_at": capture["fetched_at"],
-        "content_hash": hashlib.sha256(body).hexdigest(), "body": zlib.compress(body, 6),
+        "content_hash": hashlib.sha256(body).hexdigest(), "body": zlib.compress(body, 1),
         "body_encoding": "zlib", "length": len(body),
     })
 

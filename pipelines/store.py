@@ -1,17 +1,21 @@
 """Hand items to the archive: one database connection per crawl, batched transactions.
 
 The database work itself lives in ``archive.store``; this pipeline only converts items to rows,
-batches them, keeps the run's ``crawls`` row and counts outcomes in Scrapy stats.
+batches them, keeps the run's ``crawls`` row and counts outcomes in Scrapy stats. Batches are
+written one after another on a worker thread (SQLite and zlib release the GIL), so parsing the
+next pages overlaps with storing the last ones; when writes fall behind, items wait, which makes
+Scrapy slow its intake instead of buffering without bound.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from typing import Any
 
 import sqlite_utils
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import defer, threads
 from scrapy.crawler import Crawler
 
 from archive import runs, store
@@ -34,7 +38,11 @@ class StorePipeline:
         self.db: sqlite_utils.Database | None = None
         self.run_id = 0
         self.pending: list[Any] = []
+        self.pending_posts = 0
         self.counts: Counter[str] = Counter()
+        self.writes: defer.Deferred = defer.succeed(None)  # the chain of batches being written
+        self.batches_in_flight = 0
+        self.write_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -45,38 +53,65 @@ class StorePipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         spider = spider or self.crawler.spider
-        self.db = open_db(self.db_path)
+        self.db = open_db(self.db_path, check_same_thread=False)
         self.run_id = runs.start_run(self.db, spider.name, spider.base_url, utc_now(), full=self.full)
         self.stats.set_value("archive/crawl_id", self.run_id)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         self.pending.append(item)
-        if sum(isinstance(i, PostItem) for i in self.pending) >= self.batch_size or len(self.pending) >= 4 * self.batch_size:
-            self.flush()
+        self.pending_posts += isinstance(item, PostItem)
+        if self.pending_posts >= self.batch_size or len(self.pending) >= 4 * self.batch_size:
+            self.schedule_flush()
+            if self.batches_in_flight > 2:
+                return self._after_writes(item)
         return item
 
-    def flush(self) -> None:
-        """Write everything pending in one transaction: a kill loses at most one batch, never a row
-        already written."""
+    def schedule_flush(self) -> defer.Deferred:
+        """Queue everything pending as one batch on the writer thread."""
+        items, self.pending, self.pending_posts = self.pending, [], 0
+        if items:
+            self.batches_in_flight += 1
+            self.writes.addCallback(lambda _: threads.deferToThread(self.flush, items))
+            self.writes.addErrback(self._write_failed)
+            self.writes.addBoth(self._batch_done)
+        return self.writes
+
+    def flush(self, items: list[Any]) -> None:
+        """Write one batch in one transaction: a kill loses at most the batches not yet written,
+        never a row already written, and never half a post."""
         assert self.db is not None
-        items, self.pending = self.pending, []
         now = utc_now()
-        with self.db.conn:
+        with store.write_transaction(self.db):
             for item in items:
                 self._write(item, now)
+
+    def _after_writes(self, item: Any) -> defer.Deferred:
+        waiter: defer.Deferred = defer.Deferred()
+        self.writes.addBoth(lambda result: (waiter.callback(item), result)[1])
+        return waiter
+
+    def _batch_done(self, result: Any) -> None:
+        self.batches_in_flight -= 1
+
+    def _write_failed(self, failure: Any) -> None:
+        """A batch that cannot be written (disk full, database locked for minutes) stops the
+        crawl: going on would fetch pages we cannot keep."""
+        self.write_error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.crawler.spider.logger.error("could not write to %s: %s", self.db_path, self.write_error)
+        if self.crawler.engine is not None and self.crawler.engine.spider is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_write_failed"))
 
     def _write(self, item: Any, now: str) -> None:
         db, run_id = self.db, self.run_id
         if isinstance(item, PostItem):
-            row = dataclasses.asdict(item)
-            outcome = store.save_post(db, row, row.pop("comments"), complete=item.comments_complete,
-                                      crawl_id=run_id, now=now)
+            outcome = store.save_post(db, vars(item), [vars(c) for c in item.comments],
+                                      complete=item.comments_complete, crawl_id=run_id, now=now)
             self._count(outcome.counts)
             for url, kind, reason in item.problems + outcome.problems:
                 self._fail(item.site, url, kind, reason, now)
         elif isinstance(item, CaptureItem):
             if self.keep_captures:
-                store.save_capture(db, dataclasses.asdict(item), run_id)
+                store.save_capture(db, vars(item), run_id)
         elif isinstance(item, NotModifiedItem):
             if store.touch_post(db, item.site, item.url, now, run_id):
                 self._count({"not_modified": 1, "posts_unchanged": 1})
@@ -94,20 +129,24 @@ class StorePipeline:
             self.counts[key] += value
             self.stats.inc_value(f"archive/{key}", value)
 
-    def close_spider(self, spider: Any = None) -> None:
-        if self.db is not None:
-            self.flush()
+    def close_spider(self, spider: Any = None) -> defer.Deferred | None:
+        """Scrapy waits for the returned Deferred: every batch is written before the run closes."""
+        if self.db is None:
+            return None
+        return self.schedule_flush()
 
     def finish_run(self, spider: Any, reason: str) -> None:
         """Close the run's ``crawls`` row: ``ok``, ``failed`` (site unreachable) or ``interrupted``."""
         if self.db is None:
             return
-        if self.pending:
-            self.flush()
-        status = "failed" if getattr(spider, "unreachable", None) else STATUS_BY_REASON.get(reason, "interrupted")
+        if self.pending:  # items that arrived after close_spider (none in practice)
+            self.flush(self.pending)
+            self.pending = []
+        unusable = getattr(spider, "unreachable", None) or self.write_error
+        status = "failed" if unusable else STATUS_BY_REASON.get(reason, "interrupted")
         self.counts["pages_fetched"] = self.stats.get_value("archive/pages_fetched", 0)
         self.counts["posts_skipped"] = self.stats.get_value("archive/skipped_unchanged", 0)
-        runs.finish_run(self.db, self.run_id, utc_now(), status, reason, self.counts)
+        runs.finish_run(self.db, self.run_id, utc_now(), status, self.write_error or reason, self.counts)
         self.stats.set_value("archive/status", status)
         self.db.close()
         self.db = None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
-from lxml import html
+from lxml import etree, html
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 from archive.clock import utc_now
 from pipelines.items import CaptureItem, CommentItem, FailureItem, NotModifiedItem, PostItem
 from spiders.comments import RawComment, parse_comments
-from spiders.dom import css, text
+from spiders.dom import text
 from spiders.post import read_post_page
 from spiders.sites import SiteProfile
 from spiders.urls import (
@@ -40,7 +40,9 @@ from spiders.urls import (
 _SKIP_SITEMAP = re.compile(r"taxonomies|users|posts-page|page-sitemap|category-sitemap|tag-sitemap|author-sitemap")
 LISTING_LINKS = ".entry-title a, h2 a[rel=bookmark], h3 a[rel=bookmark], article a[rel=bookmark], .post-title a, .read-more a, a.more-link"
 PAGINATION_LINKS = "a.next, .nav-previous a, .pagination a, a.page-numbers, .nav-links a"
-COMMENT_NAV_LINKS = ".comment-navigation a, .comments-pagination a, #comments .navigation a, #comments a.page-numbers, .comment-nav a, #comments .nav-links a, #comments .alignleft a, #comments .alignright a"
+# One pass over the document's links; sidebar "recent comments" links to other posts are
+# filtered out by comparing post URLs.
+_COMMENT_PAGE_LINKS = etree.XPath("//a[contains(@href, 'comment-page-') or contains(@href, 'cpage=')]")
 
 
 @dataclass
@@ -261,14 +263,14 @@ class WordPressSpider(scrapy.Spider):
         yield from self._finish_if_complete(thread)
 
     def _comment_page_links(self, response: Response, root: html.HtmlElement) -> list[tuple[str, int, bool]]:
-        """(fetch URL, page number, labelled newer?) for each comment-page link on the page."""
+        """(fetch URL, page number, labelled newer?) for each link to another page of this post's
+        comments ("Older Comments", ``comment-page-N``, ``?cpage=N``)."""
+        this_post = post_url_of(self.origins.to_live(response.url))
         links: dict[str, tuple[str, int, bool]] = {}
-        for a in css(COMMENT_NAV_LINKS)(root):
-            url = strip_fragment(self.origins.to_fetch(response.urljoin(a.get("href") or "")))
+        for a in _COMMENT_PAGE_LINKS(root):
+            url = strip_fragment(self.origins.to_fetch(response.urljoin(a.get("href"))))
             number = comment_page_number(url)
-            if number is None and post_url_of(url) == post_url_of(response.url) and url != strip_fragment(response.url):
-                number = 0  # the bare permalink: resolved once the other pages are known
-            if number is None or url in links:
+            if number is None or url in links or post_url_of(self.origins.to_live(url)) != this_post:
                 continue
             label = (text(a) + " " + (a.get("class") or "") + " " + (a.getparent().get("class") or "")).lower()
             links[url] = (url, number, "newer" in label or "next" in label or "alignright" in label)

@@ -16,7 +16,6 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-import archive.commands  # noqa: F401  (registers the subcommands)
 from archive.cli import cli
 from archive.export_command import ExportError, export
 from publish_fixtures import build_archive

@@ -12,7 +12,6 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-import archive.commands  # noqa: F401  (registers the subcommands)
 from archive.cli import cli
 from archive.publish import ArchiveUnavailable, build_datasette
 from publish_fixtures import build_archive

@@ -11,7 +11,6 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-import archive.commands  # noqa: F401  (registers the subcommands)
 from archive.cli import cli
 from archive.docs_command import DICTIONARY_PATH, UNDOCUMENTED, render_data_dictionary
 from archive.publish import DB_NAME, load_metadata
