@@ -96,7 +96,7 @@ def history(tmp_path_factory: pytest.TempPathFactory):
         server.delete(DELETED)
         second = crawl(SITE, server.base_url, db, "-s", "ARCHIVE_REVISIT_DAYS=0")
         assert second.returncode == 3, second.stdout + second.stderr
-        middle = {"unlisted": post(db, UNLISTED), "counts": counts(db)}
+        middle = {"deleted": post(db, DELETED), "counts": counts(db)}
 
         server.set_page("/post-sitemap.xml", sitemap_without(server, UNLISTED))
         server.delete(UNLISTED)
@@ -156,8 +156,13 @@ def test_deleted_post_is_missing_then_gone(history) -> None:
     second, third = run_row(db, 2), run_row(db, 3)
     after_second = rows(db, "select * from failures where crawl_id = 2 and kind = 'gone'")
     assert [(f["url"], f["status"], f["reason"]) for f in after_second] == [(DELETED, 404, "page answered HTTP 404")]
+    missing = history["middle"]["deleted"]
+    assert (missing["status"], missing["missing_count"], missing["gone_at"]) == ("live", 1, None)
     now = post(db, DELETED)
-    assert (now["status"], now["missing_count"], now["body_text"] is not None) == ("gone", 2, True)
+    assert (now["status"], now["missing_count"]) == ("gone", 2)
+    # Gone, never deleted: the content is still the archived one.
+    assert {k: now[k] for k in ("content_hash", "body_html", "title")} == \
+        {k: missing[k] for k in ("content_hash", "body_html", "title")}
     assert during(now["gone_at"], third)
     assert (second["posts_gone"], third["posts_gone"]) == (0, 1)
 
