@@ -124,13 +124,9 @@ def load_known(db_path: str, site: str) -> dict[str, Known]:
     db = sqlite_utils.Database(db_path)
     if not db["posts"].exists():
         return {}
-    # A failure under the post's URL (a comment page) in the run that last wrote the post.
     rows = db.query(
         "select url, published, fetched_at, sitemap_lastmod, http_etag, http_last_modified, missing_count, status,"
-        " exists(select 1 from failures f where f.crawl_id = p.crawl_id and f.site = p.site"
-        "        and f.kind in ('http', 'network') and f.url != p.url"
-        "        and substr(f.url, 1, length(p.url)) = p.url) as incomplete"
-        " from posts p where site = ?", [site],
+        " comments_complete = 0 as incomplete from posts where site = ?", [site],
     )
     known = {
         r["url"]: Known(r["published"], r["fetched_at"], r["sitemap_lastmod"], r["http_etag"],

@@ -31,14 +31,16 @@ class ReplayMiddleware:
         spider = spider or self.crawler.spider
         live = spider.origins.to_live(request.url.split("#", 1)[0])
         row = next(self.db.query(
-            "select status, headers, body, body_encoding, fetched_at from captures"
-            " where site = ? and url = ? order by id desc limit 1", [spider.name, live]), None)
+            "select c.status, c.headers, coalesce(c.body, h.body) body, c.body_encoding, c.fetched_at, c.fetched_url"
+            " from captures c left join captures h on h.id = c.same_as"
+            " where c.site = ? and c.url = ? order by c.id desc limit 1", [spider.name, live]), None)
         if row is None:
             self.crawler.stats.inc_value("archive/replay_missing")
             raise IgnoreRequest(f"no capture of {live}")
         body = zlib.decompress(row["body"]) if row["body_encoding"] == "zlib" else row["body"]
         headers = {k: v for k, v in json.loads(row["headers"]).items() if k.lower() != "content-encoding"}
-        request.meta["fetched_at"] = row["fetched_at"]
+        request.meta["fetched_at"] = row["fetched_at"]  # provenance stays the original fetch's
+        request.meta["fetched_url"] = row["fetched_url"]
         self.crawler.stats.inc_value("archive/replayed")
         return HtmlResponse(request.url, status=row["status"], headers=headers, body=body, request=request)
 

@@ -32,7 +32,7 @@ POSTS = Table(
         "published": str, "published_raw": str, "published_source": str,
         "modified": str, "modified_raw": str, "modified_source": str,
         "standfirst": str, "body_html": str, "body_text": str, "comment_count": int,
-        "comments_captured": int, "categories": str, "tags": str, "images": str,
+        "comments_captured": int, "comments_complete": int, "categories": str, "tags": str, "images": str,
         "fetched_at": str, "fetched_from": str, "http_status": int, "http_etag": str,
         "http_last_modified": str, "sitemap_lastmod": str,
         "first_seen": str, "last_seen": str, "last_changed": str,
@@ -114,7 +114,7 @@ CAPTURES = Table(
     {
         "id": int, "crawl_id": int, "site": str, "url": str, "fetched_url": str,
         "status": int, "headers": str, "fetched_at": str, "content_hash": str,
-        "body": bytes, "body_encoding": str, "length": int,
+        "body": bytes, "body_encoding": str, "length": int, "same_as": int,
     },
     pk="id",
     foreign_keys=(("crawl_id", "crawls", "id"),),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,34 +55,119 @@ def content_hash(row: dict[str, Any], keys: tuple[str, ...]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def save_post(db: sqlite_utils.Database, post: dict[str, Any], comments: list[dict[str, Any]],
-              *, complete: bool, crawl_id: int, now: str) -> Outcome:
-    """Upsert one post and its thread. ``complete`` says every comment page was read, so comments
-    not seen this time really were removed."""
-    outcome = Outcome()
-    row = _post_row(post, crawl_id, now)
-    row["comments_captured"] = len(comments)
-    existing = _get(db["posts"], row["id"])
-    if existing is not None and row["sitemap_lastmod"] is None:
-        # Reached without a sitemap (reprocess, a recheck, a listing): the last lastmod still holds.
-        # Losing it would make the next crawl see every post as "changed" and refetch it in full.
-        row["sitemap_lastmod"] = existing["sitemap_lastmod"]
-    if existing is None:
-        db["posts"].insert({**row, "first_seen": now, "last_changed": now})
-        outcome.counts["posts_new"] += 1
-    elif existing["content_hash"] != row["content_hash"]:
-        _keep_post_version(db, existing, now)
-        db["posts"].update(row["id"], {**row, "last_changed": now})
-        outcome.counts["posts_updated"] += 1
-    else:
-        db["posts"].update(row["id"], {k: row[k] for k in _POST_REFRESH})
-        outcome.counts["posts_unchanged"] += 1
-    _save_comments(db, row, comments, complete, crawl_id, now, outcome)
+@dataclass
+class PostWrite:
+    """One post and its thread as the store receives them. ``complete`` says every comment page
+    was read, so comments not seen this time really were removed."""
+
+    post: dict[str, Any]
+    comments: list[dict[str, Any]]
+    complete: bool = True
+
+
+@dataclass
+class _Writes:
+    """Rows a batch will write, gathered first so each table gets one bulk call."""
+
+    new: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    replaced: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    refreshed: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+
+
+def save_posts(db: sqlite_utils.Database, batch: list[PostWrite], *, crawl_id: int, now: str) -> Outcome:
+    """Upsert a batch of posts and their threads: read what is stored in two queries, decide
+    new / changed / unchanged / removed in Python, then write each table in bulk."""
+    outcome, writes = Outcome(), _Writes()
+    # The same post reached by two URLs in one batch is written once: the later capture wins.
+    latest = {row["id"]: (row, w) for row, w in ((_post_row(w.post, crawl_id, now), w) for w in batch)}
+    rows = list(latest.values())
+    ids = list(latest)
+    stored_posts = _by_id(db, "posts", "id", ids)
+    stored_comments: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for c in _rows_in(db, "comments", "post_id", ids):
+        stored_comments[c["post_id"]][c["id"]] = c
+    versions = _version_counts(db, [i for i in ids if i in stored_posts])
+    for row, write in rows:
+        row["comments_captured"] = len(write.comments)
+        row["comments_complete"] = int(write.complete)
+        _plan_post(row, stored_posts.get(row["id"]), versions, now, writes, outcome)
+        _plan_comments(row, write, stored_comments[row["id"]], crawl_id, now, writes, outcome)
+    _apply(db, writes)
     return outcome
 
 
+def save_post(db: sqlite_utils.Database, post: dict[str, Any], comments: list[dict[str, Any]],
+              *, complete: bool, crawl_id: int, now: str) -> Outcome:
+    """One post; see ``save_posts``."""
+    return save_posts(db, [PostWrite(post, comments, complete)], crawl_id=crawl_id, now=now)
+
+
 _POST_REFRESH = ("last_seen", "fetched_at", "fetched_from", "status", "missing_count", "comment_count",
-                 "comments_captured", "http_status", "http_etag", "http_last_modified", "sitemap_lastmod", "crawl_id")
+                 "comments_captured", "comments_complete", "http_status", "http_etag", "http_last_modified", "sitemap_lastmod", "crawl_id")
+_COMMENT_REFRESH = ("position", "page", "depth", "last_seen", "status", "posted_at", "posted_source",
+                    "posted_ambiguous", "awaiting_moderation", "crawl_id")
+
+
+def _plan_post(row: dict[str, Any], old: dict[str, Any] | None, versions: dict[str, int], now: str,
+               writes: _Writes, outcome: Outcome) -> None:
+    if old is not None and row["sitemap_lastmod"] is None:
+        # Reached without a sitemap (reprocess, a recheck, a listing): the last lastmod still holds.
+        # Losing it would make the next crawl see every post as "changed" and refetch it in full.
+        row["sitemap_lastmod"] = old["sitemap_lastmod"]
+    if old is None:
+        writes.new["posts"].append({**row, "first_seen": now, "last_changed": now})
+        outcome.counts["posts_new"] += 1
+    elif old["content_hash"] != row["content_hash"]:
+        versions[old["id"]] = versions.get(old["id"], 0) + 1
+        writes.new["post_versions"].append(_post_version(old, versions[old["id"]], now))
+        writes.replaced["posts"].append({**row, "first_seen": old["first_seen"], "last_changed": now})
+        outcome.counts["posts_updated"] += 1
+    else:
+        writes.refreshed["posts"].append({"id": row["id"], **{k: row[k] for k in _POST_REFRESH}})
+        outcome.counts["posts_unchanged"] += 1
+
+
+def _plan_comments(post: dict[str, Any], write: PostWrite, stored: dict[str, dict[str, Any]], crawl_id: int,
+                   now: str, writes: _Writes, outcome: Outcome) -> None:
+    site, pid = post["site"], post["id"]
+    seen = {comment_id(site, c["wp_id"]) for c in write.comments}
+    for c in write.comments:
+        row = _comment_row(site, pid, c, crawl_id, now)
+        if c.get("parent_wp_id") is not None and row["parent_id"] not in seen and row["parent_id"] not in stored:
+            row["parent_id"] = None  # keep the comment; its parent_wp_id still says who it answered
+            outcome.problems.append((row["url"] or post["url"], "orphan",
+                                     f"comment {c['wp_id']} replies to missing comment {c['parent_wp_id']}"))
+        old = stored.get(row["id"])
+        if old is None:
+            writes.new["comments"].append({**row, "first_seen": now, "last_changed": now})
+            outcome.counts["comments_new"] += 1
+        elif old["content_hash"] != row["content_hash"]:
+            writes.new["comment_versions"].append({
+                "comment_id": old["id"], "content_hash": old["content_hash"], "captured_at": old["last_seen"],
+                "superseded_at": now, **{k: old[k] for k in ("author", "posted_raw", "body_html", "body_text")},
+            })
+            writes.replaced["comments"].append({**row, "first_seen": old["first_seen"], "last_changed": now})
+            outcome.counts["comments_updated"] += 1
+        else:
+            writes.refreshed["comments"].append({"id": row["id"], **{k: row[k] for k in _COMMENT_REFRESH}})
+    if write.complete:
+        for cid, old in stored.items():
+            if cid not in seen and old["status"] != "removed":
+                writes.refreshed["removed"].append({"id": cid, "status": "removed", "removed_at": now})
+                outcome.counts["comments_removed"] += 1
+
+
+def _apply(db: sqlite_utils.Database, writes: _Writes) -> None:
+    """New rows and versions are inserted; changed rows replaced whole (every column is in the
+    row); unchanged ones get only their bookkeeping columns updated."""
+    for table in ("posts", "post_versions", "comments", "comment_versions"):
+        if writes.new.get(table):
+            db[table].insert_all(writes.new[table])
+        if writes.replaced.get(table):
+            db[table].upsert_all(writes.replaced[table], pk="id")
+    for table, key in (("posts", "posts"), ("comments", "comments"), ("comments", "removed")):
+        if writes.refreshed.get(key):
+            db[table].upsert_all(writes.refreshed[key], pk="id")
 
 
 def _post_row(post: dict[str, Any], crawl_id: int, now: str) -> dict[str, Any]:
@@ -101,60 +186,20 @@ def _post_row(post: dict[str, Any], crawl_id: int, now: str) -> dict[str, Any]:
         "fetched_at": post.get("fetched_at") or now, "fetched_from": post.get("fetched_url"),
         "http_status": post.get("http_status"), "http_etag": post.get("etag"),
         "http_last_modified": post.get("last_modified_header"), "sitemap_lastmod": post.get("sitemap_lastmod"),
-        "last_seen": now, "status": "live", "missing_count": 0,
+        "last_seen": now, "status": "live", "missing_count": 0, "gone_at": None,
         "extractor_version": EXTRACTOR_VERSION, "crawl_id": crawl_id,
     }
     row["content_hash"] = content_hash(row, POST_CONTENT)
     return row
 
 
-def _keep_post_version(db: sqlite_utils.Database, old: dict[str, Any], now: str) -> None:
-    version = db.execute("select count(*) from post_versions where post_id = ?", [old["id"]]).fetchone()[0] + 1
-    db["post_versions"].insert({
+def _post_version(old: dict[str, Any], version: int, now: str) -> dict[str, Any]:
+    return {
         "post_id": old["id"], "version": version, "content_hash": old["content_hash"],
         "captured_at": old["fetched_at"], "superseded_at": now,
         **{k: old[k] for k in ("title", "author", "published", "modified", "standfirst", "body_html",
                                "body_text", "categories", "tags", "extractor_version")},
-    })
-
-
-def _save_comments(db: sqlite_utils.Database, post: dict[str, Any], comments: list[dict[str, Any]],
-                   complete: bool, crawl_id: int, now: str, outcome: Outcome) -> None:
-    site, pid = post["site"], post["id"]
-    existing = {r["id"]: r for r in db["comments"].rows_where("post_id = ?", [pid])}
-    seen_ids = {comment_id(site, c["wp_id"]) for c in comments}
-    new_rows: list[dict[str, Any]] = []
-    for c in comments:
-        row = _comment_row(site, pid, c, crawl_id, now)
-        parent_wp_id = c.get("parent_wp_id")
-        if parent_wp_id is not None and row["parent_id"] not in seen_ids and row["parent_id"] not in existing:
-            row["parent_id"] = None  # keep the comment; its parent_wp_id still says who it answered
-            outcome.problems.append((row["url"] or post["url"], "orphan",
-                                     f"comment {c['wp_id']} replies to missing comment {parent_wp_id}"))
-        old = existing.get(row["id"])
-        if old is None:
-            new_rows.append({**row, "first_seen": now, "last_changed": now})
-            outcome.counts["comments_new"] += 1
-        elif old["content_hash"] != row["content_hash"]:
-            db["comment_versions"].insert({
-                "comment_id": old["id"], "content_hash": old["content_hash"], "captured_at": old["last_seen"],
-                "superseded_at": now, **{k: old[k] for k in ("author", "posted_raw", "body_html", "body_text")},
-            })
-            db["comments"].update(row["id"], {**row, "last_changed": now})
-            outcome.counts["comments_updated"] += 1
-        else:
-            db["comments"].update(row["id"], {k: row[k] for k in _COMMENT_REFRESH})
-    if new_rows:
-        db["comments"].insert_all(new_rows)
-    if complete:
-        for cid, old in existing.items():
-            if cid not in seen_ids and old["status"] != "removed":
-                db["comments"].update(cid, {"status": "removed", "removed_at": now})
-                outcome.counts["comments_removed"] += 1
-
-
-_COMMENT_REFRESH = ("position", "page", "depth", "last_seen", "status", "posted_at", "posted_source",
-                    "posted_ambiguous", "awaiting_moderation", "crawl_id")
+    }
 
 
 def _comment_row(site: str, pid: str, c: dict[str, Any], crawl_id: int, now: str) -> dict[str, Any]:
@@ -169,10 +214,31 @@ def _comment_row(site: str, pid: str, c: dict[str, Any], crawl_id: int, now: str
         "posted_ambiguous": int(bool(c.get("posted_ambiguous"))),
         "awaiting_moderation": int(bool(c.get("awaiting_moderation"))),
         "body_html": c.get("body_html"), "body_text": c.get("body_text"), "url": c.get("url"),
-        "last_seen": now, "status": "present", "extractor_version": EXTRACTOR_VERSION, "crawl_id": crawl_id,
+        "last_seen": now, "status": "present", "removed_at": None,
+        "extractor_version": EXTRACTOR_VERSION, "crawl_id": crawl_id,
     }
     row["content_hash"] = content_hash(row, COMMENT_CONTENT)
     return row
+
+
+def _by_id(db: sqlite_utils.Database, table: str, column: str, values: list[str]) -> dict[str, dict[str, Any]]:
+    return {r[column]: r for r in _rows_in(db, table, column, values)}
+
+
+def _rows_in(db: sqlite_utils.Database, table: str, column: str, values: list[str]) -> Iterator[dict[str, Any]]:
+    for i in range(0, len(values), 500):  # stay under SQLite's bound-parameter limit
+        chunk = values[i:i + 500]
+        yield from db[table].rows_where(f"{column} in ({', '.join('?' * len(chunk))})", chunk)
+
+
+def _version_counts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        counts.update((r["post_id"], r["n"]) for r in db.query(
+            f"select post_id, count(*) n from post_versions where post_id in ({', '.join('?' * len(chunk))})"
+            " group by post_id", chunk))
+    return counts
 
 
 def touch_post(db: sqlite_utils.Database, site: str, url: str, now: str, crawl_id: int) -> bool:
@@ -197,25 +263,40 @@ def mark_missing(db: sqlite_utils.Database, site: str, url: str, now: str) -> bo
     return gone
 
 
-def save_capture(db: sqlite_utils.Database, capture: dict[str, Any], crawl_id: int) -> None:
-    body: bytes = capture["body"]
-    db["captures"].insert({
-        "crawl_id": crawl_id, "site": capture["site"], "url": capture["url"],
-        "fetched_url": capture["fetched_url"], "status": capture["status"],
-        "headers": json.dumps(capture["headers"], ensure_ascii=False), "fetched_at": capture["fetched_at"],
-        "content_hash": hashlib.sha256(body).hexdigest(), "body": zlib.compress(body, 1),
-        "body_encoding": "zlib", "length": len(body),
-    })
+def save_captures(db: sqlite_utils.Database, captures: list[dict[str, Any]], crawl_id: int) -> None:
+    """Keep fetched responses. A body identical to the URL's previous capture is not stored again:
+    the row points at the capture that holds it (``same_as``), so nightly re-fetches of unchanged
+    pages cost a row, not a page."""
+    if not captures:
+        return
+    hashes = {c["url"]: hashlib.sha256(c["body"]).hexdigest() for c in captures}
+    previous: dict[str, tuple[int, str]] = {}
+    urls = list(hashes)
+    for i in range(0, len(urls), 500):
+        chunk = urls[i:i + 500]
+        for r in db.query(
+            "select url, content_hash, coalesce(same_as, id) holder from captures where id in"
+            f" (select max(id) from captures where url in ({', '.join('?' * len(chunk))}) group by url)", chunk):
+            previous[r["url"]] = (r["holder"], r["content_hash"])
+    rows = []
+    for c in captures:
+        digest = hashes[c["url"]]
+        holder, old_digest = previous.get(c["url"], (None, None))
+        same = holder if old_digest == digest else None
+        rows.append({
+            "crawl_id": crawl_id, "site": c["site"], "url": c["url"], "fetched_url": c["fetched_url"],
+            "status": c["status"], "headers": json.dumps(c["headers"], ensure_ascii=False),
+            "fetched_at": c["fetched_at"], "content_hash": digest, "length": len(c["body"]),
+            "body": None if same else zlib.compress(c["body"], 1), "body_encoding": "zlib", "same_as": same,
+        })
+    db["captures"].insert_all(rows)
 
 
-def record_failure(db: sqlite_utils.Database, crawl_id: int, site: str, url: str, kind: str,
-                   reason: str, now: str, status: int | None = None) -> None:
-    db["failures"].insert({"crawl_id": crawl_id, "site": site, "url": url, "kind": kind,
-                           "status": status, "reason": reason, "at": now})
+def failure_row(crawl_id: int, site: str, url: str, kind: str, reason: str, now: str,
+                status: int | None = None) -> dict[str, Any]:
+    return {"crawl_id": crawl_id, "site": site, "url": url, "kind": kind, "status": status, "reason": reason, "at": now}
 
 
-def _get(table: sqlite_utils.db.Table, pk: str) -> dict[str, Any] | None:
-    try:
-        return table.get(pk)
-    except sqlite_utils.db.NotFoundError:
-        return None
+def record_failures(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        db["failures"].insert_all(rows)

@@ -78,12 +78,31 @@ class StorePipeline:
 
     def flush(self, items: list[Any]) -> None:
         """Write one batch in one transaction: a kill loses at most the batches not yet written,
-        never a row already written, and never half a post."""
+        never a row already written, and never half a post. Each table is written in bulk."""
         assert self.db is not None
-        now = utc_now()
-        with store.write_transaction(self.db):
+        db, run_id, now = self.db, self.run_id, utc_now()
+        posts = [i for i in items if isinstance(i, PostItem)]
+        failures: list[dict[str, Any]] = []
+        with store.write_transaction(db):
+            outcome = store.save_posts(
+                db, [store.PostWrite(vars(p), [vars(c) for c in p.comments], p.comments_complete) for p in posts],
+                crawl_id=run_id, now=now)
+            self._count(outcome.counts)
+            problems = [(p.site, *problem) for p in posts for problem in p.problems]
+            problems += [(posts[0].site, *problem) for problem in outcome.problems] if posts else []
+            failures += [store.failure_row(run_id, site, url, kind, reason, now) for site, url, kind, reason in problems]
+            if self.keep_captures:
+                store.save_captures(db, [vars(i) for i in items if isinstance(i, CaptureItem)], run_id)
             for item in items:
-                self._write(item, now)
+                if isinstance(item, NotModifiedItem) and store.touch_post(db, item.site, item.url, now, run_id):
+                    self._count({"not_modified": 1, "posts_unchanged": 1})
+                elif isinstance(item, FailureItem):
+                    if item.kind == "gone" and store.mark_missing(db, item.site, item.url, now):
+                        self._count({"posts_gone": 1})
+                    failures.append(store.failure_row(run_id, item.site, item.url, item.kind, item.reason, now,
+                                                      item.status))
+            store.record_failures(db, failures)
+        self._count({"errors": len(failures), "times_unparsed": sum(f["kind"] == "time" for f in failures)})
 
     def _after_writes(self, item: Any) -> defer.Deferred:
         waiter: defer.Deferred = defer.Deferred()
@@ -100,29 +119,6 @@ class StorePipeline:
         self.crawler.spider.logger.error("could not write to %s: %s", self.db_path, self.write_error)
         if self.crawler.engine is not None and self.crawler.engine.spider is not None:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_write_failed"))
-
-    def _write(self, item: Any, now: str) -> None:
-        db, run_id = self.db, self.run_id
-        if isinstance(item, PostItem):
-            outcome = store.save_post(db, vars(item), [vars(c) for c in item.comments],
-                                      complete=item.comments_complete, crawl_id=run_id, now=now)
-            self._count(outcome.counts)
-            for url, kind, reason in item.problems + outcome.problems:
-                self._fail(item.site, url, kind, reason, now)
-        elif isinstance(item, CaptureItem):
-            if self.keep_captures:
-                store.save_capture(db, vars(item), run_id)
-        elif isinstance(item, NotModifiedItem):
-            if store.touch_post(db, item.site, item.url, now, run_id):
-                self._count({"not_modified": 1, "posts_unchanged": 1})
-        elif isinstance(item, FailureItem):
-            if item.kind == "gone" and store.mark_missing(db, item.site, item.url, now):
-                self._count({"posts_gone": 1})
-            self._fail(item.site, item.url, item.kind, item.reason, now, item.status)
-
-    def _fail(self, site: str, url: str, kind: str, reason: str, now: str, status: int | None = None) -> None:
-        store.record_failure(self.db, self.run_id, site, url, kind, reason, now, status)
-        self._count({"errors": 1, **({"times_unparsed": 1} if kind == "time" else {})})
 
     def _count(self, counts: dict[str, int]) -> None:
         for key, value in counts.items():

@@ -220,7 +220,8 @@ class WordPressSpider(scrapy.Spider):
             self.logger.debug("not a post (%s): %s", page.post_type, response.url)
             return
         item = PostItem(
-            site=self.name, url=live_url, fetched_url=response.url, wp_id=page.wp_id, title=page.title,
+            site=self.name, url=live_url, fetched_url=response.meta.get("fetched_url") or response.url,
+            wp_id=page.wp_id, title=page.title,
             author=page.author, published_raw=page.published_raw, published=page.published_machine,
             modified_raw=page.modified_raw, modified=page.modified_machine, categories=page.categories,
             tags=page.tags, standfirst=page.standfirst, body_html=page.body_html,
@@ -293,7 +294,8 @@ class WordPressSpider(scrapy.Spider):
 
     def _capture(self, response: Response, live_url: str) -> CaptureItem:
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
-        return CaptureItem(self.name, live_url, response.url, response.status, headers, response.body, utc_now())
+        return CaptureItem(self.name, live_url, response.url, response.status, headers, response.body,
+                           response.meta.get("fetched_at") or utc_now())
 
     def _failure(self, url: str, kind: str, reason: str, status: int | None = None) -> FailureItem:
         self.logger.warning("%s: %s", url, reason)

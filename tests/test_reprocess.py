@@ -13,9 +13,8 @@ from crawling import ROOT, crawl, rows
 from mirror import SITES_DIR, MirrorServer
 
 SITES = ("collectivevoice", "ddn")
-# When and by which run a row was last read. fetched_from too: reprocess writes the live URL, not
-# the capture's fetched_url (archive/replay.py does not pass it on; reported, not fixed here).
-VOLATILE = ("last_seen", "fetched_at", "crawl_id", "fetched_from")
+# When and by which run a row was last read.
+VOLATILE = ("last_seen", "crawl_id")
 
 
 def stable(db: Path, table: str) -> list[dict]:
