@@ -226,9 +226,15 @@ def table(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
             ratio = f"{rate / base_rate:.0%}" if rate and base_rate and ph is phases[1] else "n/a"
             pages = ph.median("pages") if ph.name != "reprocess" else None
             lines.append(f"| {n} | {ph.name} | {status} | {fmt(ph.median('wall'))} | {fmt(pages, '.0f')} | "
-                         f"{fmt(rate, '.0f')} | {ratio} | {fmt(ph.median('steady_rate'), '.0f')} | {fmt(ph.median('cpu'))} | {fmt(ph.median('cpu_ms_per_page'), '.1f')} | {fmt(ph.median('rss_mib'), '.0f')} | "
+                         f"{fmt(rate, '.0f')} | {ratio} | {fmt(per_page(ph, 'steady_rate'), '.0f')} | {fmt(ph.median('cpu'))} | "
+                         f"{fmt(per_page(ph, 'cpu_ms_per_page'), '.1f')} | {fmt(ph.median('rss_mib'), '.0f')} | "
                          f"{fmt(ph.median('db_mib'))} | {ok[-1].rows if ok and ok[-1].rows else ''} |")
     return lines
+
+
+def per_page(phase: Phase, attr: str) -> float | None:
+    """Per-page figures mean something only for phases that fetch the whole site."""
+    return phase.median(attr) if phase.name in ("bare fetch (baseline)", "full crawl") else None
 
 
 def targets(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
