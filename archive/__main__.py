@@ -2,4 +2,5 @@
 
 from archive.cli import main
 
-main()
+if __name__ == "__main__":  # worker processes are spawned and re-import the main module
+    main()

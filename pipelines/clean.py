@@ -453,6 +453,16 @@ def merge_images(
     return merged
 
 
+def clean_post_parts(body_html: str, standfirst: str | None, comment_bodies: list[str],
+                     extra_selectors: tuple[str, ...], base_url: str | None,
+                     ) -> tuple[CleanResult, str | None, list[CommentCleanResult]]:
+    """Everything the pipeline cleans in one post, as one call a worker process can run."""
+    result = clean_html(body_html, extra_selectors, base_url=base_url)
+    if standfirst and looks_like_markup(standfirst):
+        standfirst = html_to_text(standfirst) or None
+    return result, standfirst, [clean_comment_html(body) for body in comment_bodies]
+
+
 class CleanPipeline:
     """Replace each post's raw body with the article only; sanitise its comments."""
 
@@ -468,18 +478,35 @@ class CleanPipeline:
         validate_selectors(self._extra_selectors(spider))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        """Clean inline, or in a worker process (a Deferred) when ``ARCHIVE_WORKERS`` > 0."""
         if not isinstance(item, PostItem):
             return item
+        args = (item.body_html, item.standfirst, [c.body_html for c in item.comments],
+                self._extra_selectors(spider), item.url)
+        offload = self._offload()
+        if offload is None:
+            return self._apply(item, clean_post_parts(*args))
+        from scrapy.utils.defer import deferred_from_coro
+
+        async def in_worker() -> PostItem:
+            return self._apply(item, await offload.run(clean_post_parts, *args))
+
+        return deferred_from_coro(in_worker())
+
+    def _offload(self) -> Any:
+        from pipelines.offload import offload_for  # not at import: worker processes import this module
+
+        offload = offload_for(self.crawler) if self.crawler is not None else None
+        return offload if offload is not None and offload.workers > 0 else None
+
+    def _apply(self, item: PostItem, cleaned: tuple[CleanResult, str | None, list[CommentCleanResult]]) -> PostItem:
         raw = item.body_html
-        result = clean_html(raw, self._extra_selectors(spider), base_url=item.url)
+        result, item.standfirst, comments = cleaned
         item.body_html, item.body_text = result.html, result.text
         item.images = merge_images(item.images, result.images)
-        if item.standfirst and looks_like_markup(item.standfirst):
-            item.standfirst = html_to_text(item.standfirst) or None
-        for comment in item.comments:
-            cleaned = clean_comment_html(comment.body_html)
-            comment.body_html, comment.body_text = cleaned.html, cleaned.text
-            comment.awaiting_moderation = comment.awaiting_moderation or cleaned.awaiting_moderation
+        for comment, done in zip(item.comments, comments):
+            comment.body_html, comment.body_text = done.html, done.text
+            comment.awaiting_moderation = comment.awaiting_moderation or done.awaiting_moderation
         self._count(item, raw, result)
         return item
 

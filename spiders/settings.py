@@ -31,6 +31,7 @@ HTTPERROR_ALLOW_ALL = True
 ARCHIVE_DB = "archive.db"
 ARCHIVE_CAPTURES = True  # keep every fetched response (compressed) in the captures table
 ARCHIVE_BATCH_SIZE = 50  # posts per write transaction
+ARCHIVE_WORKERS = 1  # processes that parse and clean pages beside the reactor (0 = inline)
 
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 100,

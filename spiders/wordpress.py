@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
-from lxml import etree, html
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -23,9 +22,9 @@ from twisted.python.failure import Failure
 
 from archive.clock import utc_now
 from pipelines.items import CaptureItem, CommentItem, FailureItem, NotModifiedItem, PostItem
-from spiders.comments import RawComment, parse_comments
-from spiders.dom import text
-from spiders.post import read_post_page
+from pipelines.offload import Offload, offload_for
+from spiders.comments import RawComment
+from spiders.extract import PageExtract, extract_comment_page, extract_post_page
 from spiders.sites import SiteProfile
 from spiders.urls import (
     OriginMap,
@@ -40,9 +39,6 @@ from spiders.urls import (
 _SKIP_SITEMAP = re.compile(r"taxonomies|users|posts-page|page-sitemap|category-sitemap|tag-sitemap|author-sitemap")
 LISTING_LINKS = ".entry-title a, h2 a[rel=bookmark], h3 a[rel=bookmark], article a[rel=bookmark], .post-title a, .read-more a, a.more-link"
 PAGINATION_LINKS = "a.next, .nav-previous a, .pagination a, a.page-numbers, .nav-links a"
-# One pass over the document's links; sidebar "recent comments" links to other posts are
-# filtered out by comparing post URLs.
-_COMMENT_PAGE_LINKS = etree.XPath("//a[contains(@href, 'comment-page-') or contains(@href, 'cpage=')]")
 
 
 @dataclass
@@ -59,6 +55,7 @@ class WordPressSpider(scrapy.Spider):
     """Crawl one WordPress site, or a mirror of it at ``base_url``."""
 
     profile: SiteProfile
+    offload: Offload
 
     def __init__(self, base_url: str | None = None, urls: str | list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -76,6 +73,12 @@ class WordPressSpider(scrapy.Spider):
         self._fell_back = False
         self._rechecked = False
         self.unreachable: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.offload = offload_for(crawler)
+        return spider
 
     # -- discovery ---------------------------------------------------------------------------
 
@@ -202,7 +205,7 @@ class WordPressSpider(scrapy.Spider):
 
     # -- posts and comments ------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         self._count_page()
         live_url = response.meta.get("live_url") or self.origins.to_live(response.url)
         if response.status == 304:
@@ -213,8 +216,8 @@ class WordPressSpider(scrapy.Spider):
             yield self._failure(response.url, kind, f"page answered HTTP {response.status}", response.status)
             return
         yield self._capture(response, live_url)
-        root = html.document_fromstring(response.text)
-        page = read_post_page(root, self.profile)
+        extract = await self.offload.run(extract_post_page, response.text, self.profile)
+        page = extract.page
         if not page.is_post:
             self.crawler.stats.inc_value("archive/not_post")
             self.logger.debug("not a post (%s): %s", page.post_type, response.url)
@@ -229,19 +232,25 @@ class WordPressSpider(scrapy.Spider):
             http_status=response.status, etag=_header(response, b"ETag"),
             last_modified_header=_header(response, b"Last-Modified"), sitemap_lastmod=response.meta.get("lastmod"),
         )
-        thread = Thread(item)
-        yield from self._take_comment_page(thread, response, root)
+        for output in self._take_comment_page(Thread(item), response, extract):
+            yield output
 
-    def parse_comment_page(self, response: Response, thread: Thread) -> Iterator[Any]:
+    async def parse_comment_page(self, response: Response, thread: Thread) -> AsyncIterator[Any]:
         self._count_page()
-        thread.pending.discard(response.request.url)
         if response.status != 200 or not isinstance(response, TextResponse):
+            thread.pending.discard(response.request.url)
             thread.item.comments_complete = False
             yield self._failure(response.url, "http", f"comment page answered HTTP {response.status}", response.status)
         else:
             yield self._capture(response, self.origins.to_live(response.url))
-            yield from self._take_comment_page(thread, response, html.document_fromstring(response.text))
-        yield from self._finish_if_complete(thread)
+            extract = await self.offload.run(extract_comment_page, response.text)
+            # Only now is this page done: another page finishing during the await must not
+            # close the thread without it.
+            thread.pending.discard(response.request.url)
+            for output in self._take_comment_page(thread, response, extract):
+                yield output
+        for output in self._finish_if_complete(thread):
+            yield output
 
     def comment_page_failed(self, failure: Failure) -> Iterator[Any]:
         thread: Thread = failure.request.cb_kwargs["thread"]
@@ -250,10 +259,10 @@ class WordPressSpider(scrapy.Spider):
         yield self._network_failure(failure)
         yield from self._finish_if_complete(thread)
 
-    def _take_comment_page(self, thread: Thread, response: Response, root: html.HtmlElement) -> Iterator[Any]:
-        links = self._comment_page_links(response, root)
+    def _take_comment_page(self, thread: Thread, response: Response, extract: PageExtract) -> Iterator[Any]:
+        links = self._comment_page_links(response, extract.comment_links)
         number = _page_number(response.url, links)
-        thread.pages.setdefault(number, parse_comments(root))
+        thread.pages.setdefault(number, extract.comments)
         thread.requested.add(strip_fragment(response.url))
         for url in (u for u, _, _ in links):
             if url not in thread.requested:
@@ -263,17 +272,16 @@ class WordPressSpider(scrapy.Spider):
                               cb_kwargs={"thread": thread}, dont_filter=True)
         yield from self._finish_if_complete(thread)
 
-    def _comment_page_links(self, response: Response, root: html.HtmlElement) -> list[tuple[str, int, bool]]:
+    def _comment_page_links(self, response: Response, found: list[tuple[str, str]]) -> list[tuple[str, int, bool]]:
         """(fetch URL, page number, labelled newer?) for each link to another page of this post's
         comments ("Older Comments", ``comment-page-N``, ``?cpage=N``)."""
         this_post = post_url_of(self.origins.to_live(response.url))
         links: dict[str, tuple[str, int, bool]] = {}
-        for a in _COMMENT_PAGE_LINKS(root):
-            url = strip_fragment(self.origins.to_fetch(response.urljoin(a.get("href"))))
+        for href, label in found:
+            url = strip_fragment(self.origins.to_fetch(response.urljoin(href)))
             number = comment_page_number(url)
             if number is None or url in links or post_url_of(self.origins.to_live(url)) != this_post:
                 continue
-            label = (text(a) + " " + (a.get("class") or "") + " " + (a.getparent().get("class") or "")).lower()
             links[url] = (url, number, "newer" in label or "next" in label or "alignright" in label)
         return list(links.values())
 
