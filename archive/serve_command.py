@@ -8,7 +8,7 @@ import click
 import uvicorn
 
 from archive.cli import cli
-from archive.publish import ArchiveUnavailable, DB_NAME, build_datasette
+from archive.publish import DB_NAME, ArchiveUnavailable, build_datasette
 
 
 @cli.command("serve")

@@ -494,7 +494,9 @@ class CleanPipeline:
         return deferred_from_coro(in_worker())
 
     def _offload(self) -> Any:
-        from pipelines.offload import offload_for  # not at import: worker processes import this module
+        from pipelines.offload import (
+            offload_for,  # not at import: worker processes import this module
+        )
 
         offload = offload_for(self.crawler) if self.crawler is not None else None
         return offload if offload is not None and offload.workers > 0 else None

@@ -33,10 +33,18 @@ class Offload:
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         if self.workers <= 0:
             return fn(*args)
+        return await asyncio.wrap_future(self._pool().submit(fn, *args))
+
+    def warm(self, *args: Any, **kwargs: Any) -> None:
+        """Start the workers while the crawl is still reading robots.txt and sitemaps."""
+        if self.workers > 0:
+            self._pool().submit(_ready)
+
+    def _pool(self) -> ProcessPoolExecutor:
         global _pool
         if _pool is None:
             _pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-        return await asyncio.wrap_future(_pool.submit(fn, *args))
+        return _pool
 
     def release(self, *args: Any, **kwargs: Any) -> None:
         """The last crawler to close shuts the pool down."""
@@ -55,5 +63,12 @@ def offload_for(crawler: Crawler) -> Offload:
         offload = Offload(crawler.settings.getint("ARCHIVE_WORKERS", 0))
         crawler._archive_offload = offload  # type: ignore[attr-defined]
         _users += 1
+        crawler.signals.connect(offload.warm, signal=signals.spider_opened)
         crawler.signals.connect(offload.release, signal=signals.engine_stopped)
     return offload
+
+
+def _ready() -> None:
+    """A no-op a worker runs to finish starting up."""
+    import pipelines.clean  # noqa: F401
+    import spiders.extract  # noqa: F401  (the heavy imports a worker needs)

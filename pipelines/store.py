@@ -14,9 +14,9 @@ from typing import Any
 
 import sqlite_utils
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import defer, threads
-from scrapy.crawler import Crawler
 
 from archive import runs, store
 from archive.clock import utc_now

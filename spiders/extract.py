@@ -7,6 +7,7 @@ while the Scrapy reactor goes on fetching.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree, html
 
@@ -27,9 +28,12 @@ class PageExtract:
     comment_links: list[tuple[str, str]] = field(default_factory=list)  # (href, label words, lower case)
 
 
-def extract_post_page(page_text: str, profile: SiteProfile) -> PageExtract:
-    """Classify the page; for a post, read its fields, comments and comment-page links."""
-    root = html.document_fromstring(page_text)
+def extract_post_page(body: bytes, encoding: str, profile: SiteProfile) -> PageExtract:
+    """Classify the page; for a post, read its fields, comments and comment-page links.
+
+    Takes the raw bytes and the encoding Scrapy detected: decoding happens here, in the worker,
+    not on the reactor's thread."""
+    root = _parse(body, encoding)
     page = read_post_page(root, profile)
     if not page.is_post:
         return PageExtract(page)
@@ -37,10 +41,22 @@ def extract_post_page(page_text: str, profile: SiteProfile) -> PageExtract:
     return PageExtract(page, parse_comments(root), links)
 
 
-def extract_comment_page(page_text: str) -> PageExtract:
-    root = html.document_fromstring(page_text)
+def extract_comment_page(body: bytes, encoding: str) -> PageExtract:
+    root = _parse(body, encoding)
     links = _comment_links(root)
     return PageExtract(None, parse_comments(root), links)
+
+
+@lru_cache(maxsize=8)
+def _parser(encoding: str) -> html.HTMLParser:
+    return html.HTMLParser(encoding=encoding)
+
+
+def _parse(body: bytes, encoding: str) -> html.HtmlElement:
+    try:
+        return html.document_fromstring(body, parser=_parser(encoding))
+    except LookupError:  # an encoding name libxml2 does not know: let Python decode
+        return html.document_fromstring(body.decode(encoding, errors="replace"))
 
 
 def _comment_links(root: html.HtmlElement) -> list[tuple[str, str]]:

@@ -15,7 +15,6 @@ from typing import Any
 from lxml import html
 
 from spiders.dom import css, first, text
-
 from spiders.sites import SiteProfile
 
 _POSTID_RE = re.compile(r"\bpostid-(\d+)\b")
@@ -34,6 +33,7 @@ PUBLISHED_TIME_SELECTORS = ("time.published", "time.entry-time", "time.entry-dat
                             ".entry-header time", "time")
 PUBLISHED_TEXT_SELECTORS = ("time.published", "time.entry-time", ".entry-date", ".posted-on time",
                             ".posted-on", ".date.published", ".entry-time")
+COMMENTS_AREA_SELECTORS = ("#comments", ".comments-area", ".entry-comments", "#respond", ".no-comments", ".nocomments")
 COMMENT_COUNT_SELECTORS = (".comments-title", "#comments-title", "h3#comments", "h2#comments",
                            ".entry-comments > h3", ".comments-area > h2", ".entry-comments-link")
 
@@ -64,38 +64,41 @@ def read_post_page(root: html.HtmlElement, profile: SiteProfile) -> PostPage:
     body_classes = _classes(root.find("body"))
     article = first(root, ARTICLE_SELECTORS)
     article_classes = _classes(article)
+    head = _head_values(root)
     graph = _json_ld_article(root)
     post_type = _post_type(body_classes, article_classes)
     page = PostPage(
-        is_post=_is_post(post_type, body_classes, root, graph, profile),
+        is_post=_is_post(post_type, body_classes, head, graph, profile),
         post_type=post_type,
-        wp_id=_wp_id(root, body_classes, article),
-        canonical=_attr(root, "link[rel=canonical]", "href"),
+        wp_id=_wp_id(head, body_classes, article),
+        canonical=head.get("link:canonical"),
     )
     if not page.is_post:
         return page
     scope = article if article is not None else root
-    page.title = _title(root, scope, graph)
-    page.author = _author(root, scope, graph)
+    page.title = _title(head, scope, graph)
+    page.author = _author(head, scope, graph)
     page.published_machine = (
-        _meta(root, "article:published_time") or graph.get("datePublished")
+        head.get("article:published_time") or graph.get("datePublished")
         or _time_attr(scope, PUBLISHED_TIME_SELECTORS)
     )
     page.published_raw = _text_of(scope, PUBLISHED_TEXT_SELECTORS)
     page.modified_machine = (
-        _meta(root, "article:modified_time") or graph.get("dateModified") or _time_attr(scope, ("time.updated",))
+        head.get("article:modified_time") or graph.get("dateModified") or _time_attr(scope, ("time.updated",))
     )
     page.modified_raw = _text_of(scope, ("time.updated",))
     page.categories = _rel_links(scope, "category") or _as_list(graph.get("articleSection"))
     page.tags = [t for t in _rel_links(scope, "tag", exact=True) if t not in page.categories] or _as_list(
         graph.get("keywords")
     )
-    page.standfirst = _text_of(root, profile.standfirst_selectors) if profile.standfirst_selectors else None
+    # Inside the article only: a whole-page search for a standfirst costs more than the rest of
+    # the page's fields together, and the sites print it in the article.
+    page.standfirst = _text_of(scope, profile.standfirst_selectors) if profile.standfirst_selectors else None
     body = first(scope, profile.body_selectors)
     if body is None:
         body = first(root, profile.body_selectors)
     page.body_html = html.tostring(body, encoding="unicode") if body is not None else ""
-    page.comment_count = _comment_count(root, graph)
+    page.comment_count = _comment_count(root, scope, graph)
     return page
 
 
@@ -112,7 +115,7 @@ def _post_type(body_classes: set[str], article_classes: set[str]) -> str | None:
     return None
 
 
-def _is_post(post_type: str | None, body_classes: set[str], root: html.HtmlElement,
+def _is_post(post_type: str | None, body_classes: set[str], head: dict[str, str],
              graph: dict[str, Any], profile: SiteProfile) -> bool:
     archive_markers = {"archive", "blog", "home", "category", "tag", "author", "search", "error404", "date"}
     if body_classes & archive_markers:
@@ -120,10 +123,10 @@ def _is_post(post_type: str | None, body_classes: set[str], root: html.HtmlEleme
     if post_type is not None:
         return post_type == "post" or post_type in profile.extra_post_types
     # A theme without body/post classes: fall back to the page's own metadata.
-    return _meta(root, "og:type") == "article" and bool(graph)
+    return head.get("og:type") == "article" and bool(graph)
 
 
-def _wp_id(root: html.HtmlElement, body_classes: set[str], article: html.HtmlElement | None) -> int | None:
+def _wp_id(head: dict[str, str], body_classes: set[str], article: html.HtmlElement | None) -> int | None:
     for cls in body_classes:
         m = _POSTID_RE.fullmatch(cls)
         if m:
@@ -132,19 +135,18 @@ def _wp_id(root: html.HtmlElement, body_classes: set[str], article: html.HtmlEle
         m = _POST_ID_ATTR_RE.match(article.get("id") or "")
         if m:
             return int(m.group(1))
-    shortlink = _attr(root, "link[rel=shortlink]", "href")
-    m = _SHORTLINK_RE.search(shortlink or "")
+    m = _SHORTLINK_RE.search(head.get("link:shortlink", ""))
     return int(m.group(1)) if m else None
 
 
-def _title(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[str, Any]) -> str | None:
+def _title(head: dict[str, str], scope: html.HtmlElement, graph: dict[str, Any]) -> str | None:
     el = first(scope, TITLE_SELECTORS)
     if el is not None and text(el):
         return text(el)
-    return graph.get("headline") or _meta(root, "og:title")
+    return graph.get("headline") or head.get("og:title")
 
 
-def _author(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[str, Any]) -> str | None:
+def _author(head: dict[str, str], scope: html.HtmlElement, graph: dict[str, Any]) -> str | None:
     author = graph.get("author")
     if isinstance(author, list) and author:
         author = author[0]
@@ -153,27 +155,34 @@ def _author(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[str, An
     el = first(scope, AUTHOR_SELECTORS)
     if el is not None and text(el):
         return text(el)
-    return _attr(root, "meta[name=author]", "content")
+    return head.get("author")
 
 
-def _comment_count(root: html.HtmlElement, graph: dict[str, Any]) -> int | None:
+def _comment_count(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[str, Any]) -> int | None:
     """The count the page displays ("4 Responses to", "One thought on", "5 Comments"); a heading
-    without a number (Genesis prints just "Comments") gives way to the next candidate."""
-    for selector in COMMENT_COUNT_SELECTORS:
-        for el in css(selector)(root):
-            words = text(el).lower().split()
-            if words and words[0].isdigit():
-                return int(words[0])
-            if words and words[0] in _NUMBER_WORDS:
-                return _NUMBER_WORDS[words[0]]
+    without a number (Genesis prints just "Comments") gives way to the next candidate. Looked for
+    in the comments area and the article (Genesis prints it in the entry meta), not the whole page."""
+    area = first(root, COMMENTS_AREA_SELECTORS)
+    for region in (r for r in (area, scope) if r is not None):
+        for selector in COMMENT_COUNT_SELECTORS:
+            for el in css(selector)(region):
+                number = _leading_number(text(el))
+                if number is not None:
+                    return number
     count = graph.get("commentCount")
     if isinstance(count, (int, str)) and str(count).isdigit():
         return int(count)
     # A comments area with no list ("Comments are closed.", or just the form) displays none.
-    if first(root, ("#comments", ".comments-area", "#respond", ".no-comments", ".nocomments")) is not None \
-            and first(root, ("li.comment", "li.pingback", "li.trackback")) is None:
+    if area is not None and first(area, ("li.comment", "li.pingback", "li.trackback")) is None:
         return 0
     return None
+
+
+def _leading_number(label: str) -> int | None:
+    words = label.lower().split()
+    if words and words[0].isdigit():
+        return int(words[0])
+    return _NUMBER_WORDS.get(words[0]) if words else None
 
 
 def _json_ld_article(root: html.HtmlElement) -> dict[str, Any]:
@@ -215,8 +224,18 @@ def _as_list(value: Any) -> list[str]:
     return []
 
 
-def _meta(root: html.HtmlElement, prop: str) -> str | None:
-    return _attr(root, f'meta[property="{prop}"]', "content") or _attr(root, f'meta[name="{prop}"]', "content")
+def _head_values(root: html.HtmlElement) -> dict[str, str]:
+    """Every ``<meta property|name>`` content and ``<link rel>`` href, read in one pass (first wins):
+    ``og:type``, ``article:published_time``, ``author``, ``link:canonical``, ``link:shortlink``…"""
+    values: dict[str, str] = {}
+    for el in root.iter("meta", "link"):
+        if el.tag == "meta":
+            key, value = el.get("property") or el.get("name"), el.get("content")
+        else:
+            key, value = "link:" + (el.get("rel") or "").strip().lower(), el.get("href")
+        if key and value is not None:
+            values.setdefault(key, value)
+    return values
 
 
 def _time_attr(scope: html.HtmlElement, selectors: tuple[str, ...]) -> str | None:
@@ -231,11 +250,6 @@ def _text_of(scope: html.HtmlElement, selectors: tuple[str, ...]) -> str | None:
     el = first(scope, selectors)
     found = text(el) if el is not None else ""
     return found or None
-
-
-def _attr(root: html.HtmlElement, selector: str, name: str) -> str | None:
-    el = first(root, (selector,))
-    return el.get(name) if el is not None else None
 
 
 def _classes(el: html.HtmlElement | None) -> set[str]:

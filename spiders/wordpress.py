@@ -21,7 +21,13 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from archive.clock import utc_now
-from pipelines.items import CaptureItem, CommentItem, FailureItem, NotModifiedItem, PostItem
+from pipelines.items import (
+    CaptureItem,
+    CommentItem,
+    FailureItem,
+    NotModifiedItem,
+    PostItem,
+)
 from pipelines.offload import Offload, offload_for
 from spiders.comments import RawComment
 from spiders.extract import PageExtract, extract_comment_page, extract_post_page
@@ -216,7 +222,7 @@ class WordPressSpider(scrapy.Spider):
             yield self._failure(response.url, kind, f"page answered HTTP {response.status}", response.status)
             return
         yield self._capture(response, live_url)
-        extract = await self.offload.run(extract_post_page, response.text, self.profile)
+        extract = await self.offload.run(extract_post_page, response.body, response.encoding, self.profile)
         page = extract.page
         if not page.is_post:
             self.crawler.stats.inc_value("archive/not_post")
@@ -243,7 +249,7 @@ class WordPressSpider(scrapy.Spider):
             yield self._failure(response.url, "http", f"comment page answered HTTP {response.status}", response.status)
         else:
             yield self._capture(response, self.origins.to_live(response.url))
-            extract = await self.offload.run(extract_comment_page, response.text)
+            extract = await self.offload.run(extract_comment_page, response.body, response.encoding)
             # Only now is this page done: another page finishing during the await must not
             # close the thread without it.
             thread.pending.discard(response.request.url)
