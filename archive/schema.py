@@ -147,6 +147,29 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
     for table in TABLES:
         if table.fts and not db[table.name].detect_fts():
             db[table.name].enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
+        if table.fts:
+            _narrow_fts_update_trigger(db, table)
+
+
+def _narrow_fts_update_trigger(db: sqlite_utils.Database, table: Table) -> None:
+    """sqlite-utils' update trigger re-indexes a row whenever any column changes. Every crawl
+    updates ``last_seen`` on every row it sees, which would rewrite the whole full-text index each
+    run; re-index only when an indexed column is updated."""
+    name = f"{table.name}_au"
+    row = db.execute("select sql from sqlite_master where type = 'trigger' and name = ?", [name]).fetchone()
+    if row is None or " UPDATE OF " in row[0]:
+        return
+    fts, cols = f"{table.name}_fts", ", ".join(f'"{c}"' for c in table.fts)
+    old = ", ".join(f'old."{c}"' for c in table.fts)
+    new = ", ".join(f'new."{c}"' for c in table.fts)
+    with db.atomic():
+        db.execute(f'DROP TRIGGER "{name}"')
+        db.execute(
+            f'CREATE TRIGGER "{name}" AFTER UPDATE OF {cols} ON "{table.name}" BEGIN\n'
+            f'  INSERT INTO "{fts}" ("{fts}", rowid, {cols}) VALUES(\'delete\', old.rowid, {old});\n'
+            f'  INSERT INTO "{fts}" (rowid, {cols}) VALUES (new.rowid, {new});\n'
+            "END"
+        )
 
 
 def _ensure_table(db: sqlite_utils.Database, table: Table) -> None:

@@ -36,6 +36,7 @@ class StorePipeline:
         self.batch_size = settings.getint("ARCHIVE_BATCH_SIZE", 50)
         self.full = settings.getbool("ARCHIVE_FULL", False)
         self.db: sqlite_utils.Database | None = None
+        self.site = ""
         self.run_id = 0
         self.pending: list[Any] = []
         self.pending_posts = 0
@@ -54,6 +55,7 @@ class StorePipeline:
     def open_spider(self, spider: Any = None) -> None:
         spider = spider or self.crawler.spider
         self.db = open_db(self.db_path, check_same_thread=False)
+        self.site = spider.name
         self.run_id = runs.start_run(self.db, spider.name, spider.base_url, utc_now(), full=self.full)
         self.stats.set_value("archive/crawl_id", self.run_id)
 
@@ -88,9 +90,8 @@ class StorePipeline:
                 db, [store.PostWrite(vars(p), [vars(c) for c in p.comments], p.comments_complete) for p in posts],
                 crawl_id=run_id, now=now)
             self._count(outcome.counts)
-            problems = [(p.site, *problem) for p in posts for problem in p.problems]
-            problems += [(posts[0].site, *problem) for problem in outcome.problems] if posts else []
-            failures += [store.failure_row(run_id, site, url, kind, reason, now) for site, url, kind, reason in problems]
+            problems = [problem for p in posts for problem in p.problems] + outcome.problems
+            failures += [store.failure_row(run_id, self.site, url, kind, reason, now) for url, kind, reason in problems]
             if self.keep_captures:
                 store.save_captures(db, [vars(i) for i in items if isinstance(i, CaptureItem)], run_id)
             for item in items:
@@ -121,6 +122,7 @@ class StorePipeline:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_write_failed"))
 
     def _count(self, counts: dict[str, int]) -> None:
+        """Runs on the writer thread; only that thread touches these keys while batches run."""
         for key, value in counts.items():
             self.counts[key] += value
             self.stats.inc_value(f"archive/{key}", value)

@@ -55,6 +55,7 @@ class Thread:
     pages: dict[int, list[RawComment]] = field(default_factory=dict)
     pending: set[str] = field(default_factory=set)
     requested: set[str] = field(default_factory=set)
+    finished: bool = False
 
 
 class WordPressSpider(scrapy.Spider):
@@ -78,6 +79,7 @@ class WordPressSpider(scrapy.Spider):
         self._candidates = 0
         self._fell_back = False
         self._rechecked = False
+        self._sitemap_failed = False  # a listed sitemap could not be read: it may hide posts
         self.unreachable: str | None = None
 
     @classmethod
@@ -96,12 +98,13 @@ class WordPressSpider(scrapy.Spider):
                     yield request
             return
         yield Request(f"{self.base_url}/robots.txt", callback=self.parse_robots,
-                      errback=self.robots_failed, dont_filter=True, meta={"dont_retry_404": True})
+                      errback=self.robots_failed, dont_filter=True)
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         self._count_page()
-        sitemaps = list(sitemap_urls_from_robots(response.body)) if response.status == 200 and isinstance(response, TextResponse) else []
-        guessed = not sitemaps
+        readable = response.status == 200 and isinstance(response, TextResponse)
+        sitemaps = list(sitemap_urls_from_robots(response.body)) if readable else []
+        guessed = not sitemaps  # no Sitemap: line: try WordPress's usual places
         if guessed:
             sitemaps = [self.profile.origin + path for path in self.profile.sitemap_paths]
         for url in sitemaps:
@@ -122,6 +125,7 @@ class WordPressSpider(scrapy.Spider):
         self._count_page()
         if response.status != 200:
             if not response.meta.get("guessed"):
+                self._sitemap_failed = True
                 yield self._failure(response.url, "http", f"sitemap answered HTTP {response.status}", response.status)
         else:
             yield from self._read_sitemap(response)
@@ -129,14 +133,17 @@ class WordPressSpider(scrapy.Spider):
 
     def sitemap_failed(self, failure: Failure) -> Iterator[Any]:
         self._sitemaps_pending -= 1
+        self._sitemap_failed = self._sitemap_failed or not failure.request.meta.get("guessed")
         yield self._network_failure(failure)
         yield from self._after_sitemaps()
 
-    def _read_sitemap(self, response: Response) -> Iterator[Request]:
+    def _read_sitemap(self, response: Response) -> Iterator[Request | FailureItem]:
         try:
             sitemap = Sitemap(response.body)
         except Exception as exc:  # lxml raises several types on non-XML bodies
-            self.logger.warning("not a sitemap: %s (%s)", response.url, exc)
+            if not response.meta.get("guessed"):
+                self._sitemap_failed = True
+                yield self._failure(response.url, "parse", f"not a sitemap: {exc}", response.status)
             return
         for entry in sitemap:
             loc = entry.get("loc", "").strip()
@@ -165,11 +172,12 @@ class WordPressSpider(scrapy.Spider):
         yield from self._fallback_if_needed()
 
     def _fallback_if_needed(self) -> Iterator[Request]:
-        """No sitemap gave us a single page: discover from listings and the feed instead."""
-        if self._sitemaps_pending or self._candidates or self._fell_back:
+        """No sitemap gave us a single page, or one the site lists could not be read: discover
+        from listings and the feed too (the dupe filter drops pages already requested)."""
+        if self._sitemaps_pending or self._fell_back or (self._candidates and not self._sitemap_failed):
             return
         self._fell_back = True
-        self.logger.info("no usable sitemap; falling back to listing pages and the feed")
+        self.logger.info("sitemaps incomplete or missing; also reading listing pages and the feed")
         for path in self.profile.listing_paths:
             yield Request(self.base_url + path, callback=self.parse_listing, errback=self.page_failed)
         yield Request(self.base_url + self.profile.feed_path, callback=self.parse_feed, errback=self.page_failed)
@@ -292,10 +300,10 @@ class WordPressSpider(scrapy.Spider):
         return list(links.values())
 
     def _finish_if_complete(self, thread: Thread) -> Iterator[PostItem]:
-        if thread.pending:
+        if thread.pending or thread.finished:
             return
+        thread.finished = True
         thread.item.comments = _assemble(thread.pages, thread.item, self.origins)
-        thread.pending.add("<done>")  # never yield twice
         yield thread.item
 
     # -- bookkeeping ---------------------------------------------------------------------------
@@ -304,7 +312,6 @@ class WordPressSpider(scrapy.Spider):
         if failure.check(IgnoreRequest):  # skipped on purpose: unchanged, or disallowed by robots.txt
             return
         yield self._network_failure(failure)
-        yield from self._fallback_if_needed()
 
     def _capture(self, response: Response, live_url: str) -> CaptureItem:
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}

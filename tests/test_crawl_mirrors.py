@@ -165,3 +165,19 @@ def test_a_page_that_fails_once_is_retried(mirror_factory, tmp_db):
     assert result.returncode == 0, result.stdout + result.stderr
     assert [s for _, p, s in server.requests if p == flaky] == [500, 200]
     assert rows(tmp_db, "select count(*) n from posts where url like ?", (f"%{flaky}",))[0]["n"] == 1
+
+
+def test_posts_behind_a_broken_sitemap_are_found_through_listings(mirror_factory, tmp_db):
+    """Collective Voice's index lists post-sitemap2.xml, which 404s: the posts it would have
+    listed are still found, because the crawl then reads listing pages and the feed too."""
+    server = mirror_factory("collectivevoice")
+    sitemap = (SITES_DIR / "collectivevoice" / "post-sitemap.xml").read_text()
+    hidden = "https://www.collectivevoice.org.uk/blog/going-local/"
+    start = sitemap.index(f"<loc>{hidden}</loc>")
+    url_start, url_end = sitemap.rindex("<url>", 0, start), sitemap.index("</url>", start) + len("</url>")
+    server.set_page("/post-sitemap.xml", sitemap[:url_start] + sitemap[url_end:], "application/xml")
+    result = crawl("collectivevoice", server.base_url, tmp_db)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert server.count("/post-sitemap.xml") == 1 and hidden not in server.lookup("/post-sitemap.xml").body.decode()
+    stored = rows(tmp_db, "select url, comments_captured from posts where url = ?", (hidden,))
+    assert stored == [{"url": hidden, "comments_captured": 7}]

@@ -16,7 +16,9 @@ from mirror import SITES_DIR, MirrorServer, path_key
 SITES = ("collectivevoice", "ddn")
 # An unchanged re-crawl may fetch robots.txt (Scrapy's robots middleware and the spider each
 # read it once) and the sitemap files, nothing else: 2 + index + 2 children for Collective Voice.
-RECRAWL_REQUEST_LIMIT = 5
+# A sitemap the index lists but cannot be read may hide posts, so such a site's listing pages and
+# feed are read too: Collective Voice's /blog/, /blog/page/2/, /news/ and /feed/.
+RECRAWL_REQUEST_LIMIT = 9
 # Collective Voice's index lists post-sitemap2.xml, which 404s: those runs complete with failures.
 EXIT_CODE = {"collectivevoice": 3, "ddn": 0}
 
@@ -33,7 +35,14 @@ def post_paths(server: MirrorServer) -> list[str]:
 
 
 def discovery_paths(server: MirrorServer) -> set[str]:
-    return {"/robots.txt", *server.sitemap_paths()}
+    paths = {"/robots.txt", *server.sitemap_paths()}
+    if server.expected["missing_urls"]:  # a broken sitemap: listings and the feed are read as well
+        from spiders.sites import PROFILES
+
+        profile = PROFILES[server.expected["site"]]
+        paths |= {*profile.listing_paths, profile.feed_path}
+        paths |= {path_key(server.url(u["url"])) for u in server.expected["non_post_urls"] if u["kind"] == "listing"}
+    return paths
 
 
 def all_rows(db: Path, table: str) -> list[dict]:
