@@ -229,7 +229,8 @@ class WordPressSpider(scrapy.Spider):
             kind = "gone" if response.status in (404, 410) else "http"
             yield self._failure(response.url, kind, f"page answered HTTP {response.status}", response.status)
             return
-        yield self._capture(response, live_url)
+        fetched_at = response.meta.get("fetched_at") or utc_now()  # one instant for capture and post
+        yield self._capture(response, live_url, fetched_at)
         extract = await self.offload.run(extract_post_page, response.body, response.encoding, self.profile)
         page = extract.page
         if not page.is_post:
@@ -242,7 +243,7 @@ class WordPressSpider(scrapy.Spider):
             author=page.author, published_raw=page.published_raw, published=page.published_machine,
             modified_raw=page.modified_raw, modified=page.modified_machine, categories=page.categories,
             tags=page.tags, standfirst=page.standfirst, body_html=page.body_html,
-            comment_count=page.comment_count, fetched_at=response.meta.get("fetched_at") or utc_now(),
+            comment_count=page.comment_count, fetched_at=fetched_at,
             http_status=response.status, etag=_header(response, b"ETag"),
             last_modified_header=_header(response, b"Last-Modified"), sitemap_lastmod=response.meta.get("lastmod"),
         )
@@ -256,7 +257,8 @@ class WordPressSpider(scrapy.Spider):
             thread.item.comments_complete = False
             yield self._failure(response.url, "http", f"comment page answered HTTP {response.status}", response.status)
         else:
-            yield self._capture(response, self.origins.to_live(response.url))
+            live_url = self.origins.to_live(response.url)
+            yield self._capture(response, live_url, response.meta.get("fetched_at") or utc_now())
             extract = await self.offload.run(extract_comment_page, response.body, response.encoding)
             # Only now is this page done: another page finishing during the await must not
             # close the thread without it.
@@ -313,10 +315,9 @@ class WordPressSpider(scrapy.Spider):
             return
         yield self._network_failure(failure)
 
-    def _capture(self, response: Response, live_url: str) -> CaptureItem:
+    def _capture(self, response: Response, live_url: str, fetched_at: str) -> CaptureItem:
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
-        return CaptureItem(self.name, live_url, response.url, response.status, headers, response.body,
-                           response.meta.get("fetched_at") or utc_now())
+        return CaptureItem(self.name, live_url, response.url, response.status, headers, response.body, fetched_at)
 
     def _failure(self, url: str, kind: str, reason: str, status: int | None = None) -> FailureItem:
         self.logger.warning("%s: %s", url, reason)
