@@ -18,7 +18,7 @@ from archive.lock import DatabaseLocked, crawl_lock
 from archive.progress import Progress
 
 EXIT_OK, EXIT_COULD_NOT_RUN, EXIT_WITH_FAILURES = 0, 2, 3
-PAGE_FAILURE_KINDS = ("http", "network", "gone")
+PAGE_FAILURE_KINDS = ("http", "network", "gone", "parse")
 
 
 def fail(message: str) -> None:

@@ -17,7 +17,7 @@ class Progress:
     def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
         self.interval = interval
-        self.last = 0.0
+        self.last = time.monotonic()  # first line after one interval, not a row of zeros
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:

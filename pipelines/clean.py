@@ -477,21 +477,15 @@ class CleanPipeline:
     def open_spider(self, spider: Any = None) -> None:
         validate_selectors(self._extra_selectors(spider))
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
-        """Clean inline, or in a worker process (a Deferred) when ``ARCHIVE_WORKERS`` > 0."""
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        """Clean inline, or in a worker process when ``ARCHIVE_WORKERS`` > 0."""
         if not isinstance(item, PostItem):
             return item
         args = (item.body_html, item.standfirst, [c.body_html for c in item.comments],
                 self._extra_selectors(spider), item.url)
         offload = self._offload()
-        if offload is None:
-            return self._apply(item, clean_post_parts(*args))
-        from scrapy.utils.defer import deferred_from_coro
-
-        async def in_worker() -> PostItem:
-            return self._apply(item, await offload.run(clean_post_parts, *args))
-
-        return deferred_from_coro(in_worker())
+        cleaned = await offload.run(clean_post_parts, *args) if offload is not None else clean_post_parts(*args)
+        return self._apply(item, cleaned)
 
     def _offload(self) -> Any:
         from pipelines.offload import (

@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, threads
 
 from archive import runs, store
@@ -59,13 +59,13 @@ class StorePipeline:
         self.run_id = runs.start_run(self.db, spider.name, spider.base_url, utc_now(), full=self.full)
         self.stats.set_value("archive/crawl_id", self.run_id)
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
         self.pending.append(item)
         self.pending_posts += isinstance(item, PostItem)
         if self.pending_posts >= self.batch_size or len(self.pending) >= 4 * self.batch_size:
             self.schedule_flush()
-            if self.batches_in_flight > 2:
-                return self._after_writes(item)
+            if self.batches_in_flight > 2:  # writes fall behind: hold this item until they catch up
+                await maybe_deferred_to_future(self._after_writes(item))
         return item
 
     def schedule_flush(self) -> defer.Deferred:
@@ -127,11 +127,10 @@ class StorePipeline:
             self.counts[key] += value
             self.stats.inc_value(f"archive/{key}", value)
 
-    def close_spider(self, spider: Any = None) -> defer.Deferred | None:
-        """Scrapy waits for the returned Deferred: every batch is written before the run closes."""
-        if self.db is None:
-            return None
-        return self.schedule_flush()
+    async def close_spider(self, spider: Any = None) -> None:
+        """Every batch is written before the run closes."""
+        if self.db is not None:
+            await maybe_deferred_to_future(self.schedule_flush())
 
     def finish_run(self, spider: Any, reason: str) -> None:
         """Close the run's ``crawls`` row: ``ok``, ``failed`` (site unreachable) or ``interrupted``."""

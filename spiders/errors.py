@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from pipelines.items import FailureItem
@@ -13,8 +14,16 @@ from pipelines.items import FailureItem
 class RecordParseErrors:
     """Spider middleware: an exception while reading a page becomes a ``parse`` failure row."""
 
-    def process_spider_exception(self, response: Response, exception: Exception, spider: Any) -> Iterable[Any]:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RecordParseErrors:
+        return cls(crawler)
+
+    def process_spider_exception(self, response: Response, exception: Exception) -> Iterable[Any]:
+        spider = self.crawler.spider
         spider.logger.error("could not read %s: %r", response.url, exception, exc_info=exception)
-        spider.crawler.stats.inc_value("archive/parse_errors")
+        self.crawler.stats.inc_value("archive/parse_errors")
         live = spider.origins.to_live(response.url) if hasattr(spider, "origins") else response.url
         return [FailureItem(spider.name, live, "parse", f"{type(exception).__name__}: {exception}", response.status)]

@@ -53,10 +53,15 @@ def _parser(encoding: str) -> html.HTMLParser:
 
 
 def _parse(body: bytes, encoding: str) -> html.HtmlElement:
+    """lxml's own errors carry an error log that cannot be pickled back from a worker process;
+    re-raise them as ValueError so the failure row keeps the real reason."""
     try:
-        return html.document_fromstring(body, parser=_parser(encoding))
-    except LookupError:  # an encoding name libxml2 does not know: let Python decode
-        return html.document_fromstring(body.decode(encoding, errors="replace"))
+        try:
+            return html.document_fromstring(body, parser=_parser(encoding))
+        except LookupError:  # an encoding name libxml2 does not know: let Python decode
+            return html.document_fromstring(body.decode(encoding, errors="replace"))
+    except etree.LxmlError as exc:
+        raise ValueError(f"unreadable HTML: {exc}") from None
 
 
 def _comment_links(root: html.HtmlElement) -> list[tuple[str, str]]:

@@ -7,6 +7,8 @@ WordPress's ``the_content`` filters put it.
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 from pathlib import Path
 
@@ -368,7 +370,7 @@ def test_pipeline_cleans_post_standfirst_images_and_comments() -> None:
         images=[featured],
         comments=[comment],
     )
-    assert pipeline.process_item(item, spider) is item
+    assert asyncio.run(pipeline.process_item(item, spider)) is item
     assert item.body_text == ARTICLE_TEXT
     assert item.standfirst == "DDN reports."
     assert item.images == ARTICLE_IMAGES  # the featured image merged, its alt and caption filled in
@@ -383,9 +385,9 @@ def test_pipeline_cleans_post_standfirst_images_and_comments() -> None:
 def test_pipeline_passes_other_items_through_and_keeps_plain_standfirst() -> None:
     pipeline = CleanPipeline.from_crawler(get_crawler(Spider))
     failure = FailureItem(site="ddn", url="https://www.drinkanddrugsnews.com/x/", kind="http", reason="404")
-    assert pipeline.process_item(failure) is failure
+    assert asyncio.run(pipeline.process_item(failure)) is failure
     item = make_post(body_html="<p>x</p>", standfirst="Plain words, no markup")
-    pipeline.process_item(item)
+    asyncio.run(pipeline.process_item(item))
     assert (item.body_html, item.body_text, item.standfirst) == ("<p>x</p>", "x", "Plain words, no markup")
 
 

@@ -181,3 +181,14 @@ def test_posts_behind_a_broken_sitemap_are_found_through_listings(mirror_factory
     assert server.count("/post-sitemap.xml") == 1 and hidden not in server.lookup("/post-sitemap.xml").body.decode()
     stored = rows(tmp_db, "select url, comments_captured from posts where url = ?", (hidden,))
     assert stored == [{"url": hidden, "comments_captured": 7}]
+
+
+def test_an_unreadable_page_is_recorded_and_the_crawl_goes_on(mirror_factory, tmp_db):
+    server = mirror_factory("collectivevoice")
+    server.set_page("/blog/going-local/", b"", "text/html")
+    result = crawl("collectivevoice", server.base_url, tmp_db)
+    assert result.returncode == 3, result.stdout + result.stderr
+    failures = rows(tmp_db, "select url, reason from failures where kind = 'parse'")
+    assert failures == [{"url": "https://www.collectivevoice.org.uk/blog/going-local/",
+                         "reason": "ValueError: unreadable HTML: Document is empty"}]
+    assert rows(tmp_db, "select count(*) n from posts")[0]["n"] == len(expected("collectivevoice")["posts"]) - 1

@@ -130,3 +130,21 @@ def test_url_helpers():
     assert comment_page_number("https://s/p/comment-page-12/#comments") == 12
     assert post_url_of("https://s/p/comment-page-2/#comment-5") == "https://s/p/"
     assert without_private_params("https://s/p/?unapproved=5&moderation-hash=ab#comment-5") == "https://s/p/#comment-5"
+
+
+def test_a_callback_error_becomes_a_parse_failure_row():
+    from types import SimpleNamespace
+
+    from scrapy.http import HtmlResponse
+
+    from pipelines.items import FailureItem
+    from spiders.errors import RecordParseErrors
+
+    stats = SimpleNamespace(values={}, inc_value=lambda key: stats.values.__setitem__(key, stats.values.get(key, 0) + 1))
+    spider = SimpleNamespace(name="ddn", logger=SimpleNamespace(error=lambda *a, **k: None),
+                             origins=OriginMap(DDN.origin, "http://127.0.0.1:9"))
+    crawler = SimpleNamespace(spider=spider, stats=stats)
+    response = HtmlResponse("http://127.0.0.1:9/broken/", body=b"<html></html>", status=200)
+    out = list(RecordParseErrors.from_crawler(crawler).process_spider_exception(response, ValueError("no body")))
+    assert out == [FailureItem("ddn", "https://www.drinkanddrugsnews.com/broken/", "parse", "ValueError: no body", 200)]
+    assert stats.values == {"archive/parse_errors": 1}
