@@ -18,10 +18,11 @@ from lxml import html as lxml_html
 
 from pipelines import furniture as rules
 from pipelines.items import PostItem
+from pipelines.text import norm as _norm
+from pipelines.text import tree_text as _tree_text
 
 Element = lxml_html.HtmlElement
 
-_WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _SCRIPT_SCHEME = re.compile(r"^[\x00-\x20]*(javascript|vbscript|livescript):", re.IGNORECASE)
@@ -30,15 +31,7 @@ _URL_ATTRS = ("href", "src", "action", "formaction", "xlink:href", "poster", "ba
 _NAV_ATTRS = frozenset({"href", "action", "formaction", "xlink:href"})  # data: here runs as a page
 _MARKUP = re.compile(r"<[a-zA-Z/!]|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
-# Text layout: these start a new paragraph; <br> starts a new line within one.
-_BLOCK_TAGS = frozenset(
-    "p div section article header footer aside nav main h1 h2 h3 h4 h5 h6 ul ol li dl dt dd "
-    "blockquote figure figcaption pre table thead tbody tfoot tr td th caption hr address details "
-    "summary center fieldset iframe video audio".split()
-)
 _MEDIA_TAGS = ("iframe", "video", "audio", "object", "embed", "picture", "source")
-_SKIP_TEXT_TAGS = frozenset(rules.DEFAULT_STRIP_TAGS)
-_BR = object()
 _MODERATION = rules.compile_rules((".comment-awaiting-moderation",))
 
 
@@ -375,57 +368,6 @@ def _has_class(el: Element, name: str) -> bool:
 
 def _text_or_none(el: Element | None) -> str | None:
     return (_norm(el.text_content()) or None) if el is not None else None
-
-
-# ---------------------------------------------------------------------------- text
-
-
-def _norm(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
-
-
-def _tree_text(root: Element) -> str:
-    """Walk once: block elements end paragraphs, ``<br>`` ends lines, script text is skipped."""
-    paragraphs: list[str] = []
-    buffer: list[Any] = []
-
-    def flush() -> None:
-        lines, line = [], []
-        for piece in buffer + [_BR]:
-            if piece is _BR:
-                lines.append(_norm("".join(line)))
-                line = []
-            else:
-                line.append(piece)
-        text = "\n".join(x for x in lines if x)
-        if text:
-            paragraphs.append(text)
-        buffer.clear()
-
-    skipping = 0
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else None
-        if event == "start":
-            if skipping or tag in _SKIP_TEXT_TAGS or tag is None:
-                skipping += 1
-                continue
-            if tag in _BLOCK_TAGS:
-                flush()
-            elif tag == "br":
-                buffer.append(_BR)
-            if el.text:
-                buffer.append(el.text)
-        else:
-            if skipping:
-                skipping -= 1
-                if skipping:
-                    continue
-            elif tag in _BLOCK_TAGS:
-                flush()
-            if el.tail and el is not root:
-                buffer.append(el.tail)
-    flush()
-    return "\n\n".join(paragraphs)
 
 
 # ---------------------------------------------------------------------------- pipeline
