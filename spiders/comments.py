@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from lxml import html
-from lxml.cssselect import CSSSelector
 
-from spiders.dom import css, first, inner_html, text
+from spiders.dom import SubtreeIndex, css, first, inner_html, text
 
-LIST_SELECTOR = CSSSelector(
-    "ol.commentlist, ul.commentlist, ol.comment-list, ul.comment-list, ol.ping-list, ul.ping-list"
-)
+# Comment lists by class; matched in Python over the page's few ol/ul elements, which is several
+# times cheaper than a class selector over the whole document.
+LIST_CLASSES = frozenset({"commentlist", "comment-list", "ping-list"})
 AUTHOR_SELECTORS = (
     "[itemprop=author] [itemprop=name]", "cite.fn", "b.fn", ".fn", ".comment-author-name",
     "[class*=comment__author]", "[class*=comment-author]", ".wpd-comment-author",
@@ -61,7 +61,8 @@ def parse_comments(root: html.HtmlElement) -> list[RawComment]:
     twice); call this after everything else has been taken from the page.
     """
     found: list[RawComment] = []
-    for comment_list in LIST_SELECTOR(root):
+    lists = [el for el in root.iter("ol", "ul") if LIST_CLASSES.intersection((el.get("class") or "").split())]
+    for comment_list in lists:
         if _inside_comment(comment_list):
             continue
         for li in _comment_items(comment_list):
@@ -98,8 +99,10 @@ def _read_comment(li: html.HtmlElement, parent: int | None, depth: int, order: i
         return None
     classes = li.get("class", "").split()
     kind = "pingback" if "pingback" in classes else "trackback" if "trackback" in classes else "comment"
-    author, author_url = _author(li, kind)
-    machine, raw = _date(li, wp_id)
+    index = SubtreeIndex(li)
+    author, author_url = _author(index, kind)
+    machine, raw = _date(index, wp_id)
+    moderated = bool(index.by_class.get("comment-awaiting-moderation"))
     return RawComment(
         wp_id=wp_id,
         parent_wp_id=parent,
@@ -110,15 +113,15 @@ def _read_comment(li: html.HtmlElement, parent: int | None, depth: int, order: i
         author_url=author_url,
         posted_raw=raw,
         posted_machine=machine,
-        body_html=_body(li, kind),
-        permalink=_permalink(li, wp_id),
-        awaiting_moderation=bool(css(".comment-awaiting-moderation")(li)),
+        body_html=_body(index, kind),
+        permalink=_permalink(index, wp_id),
+        awaiting_moderation=moderated,
     )
 
 
 def _wp_id_of(li: html.HtmlElement) -> int | None:
     """The comment id from ``li#comment-N``, ``li#li-comment-N`` or an inner ``#comment-N``."""
-    for el in (li, *li.iterdescendants()):
+    for el in chain((li,), li.iterdescendants()):  # lazily: the id is almost always on li itself
         m = _ID_RE.match(el.get("id") or "")
         if m:
             return int(m.group(1))
@@ -129,10 +132,10 @@ def _wp_id_of(li: html.HtmlElement) -> int | None:
     return None
 
 
-def _author(li: html.HtmlElement, kind: str) -> tuple[str | None, str | None]:
-    el = first(li, AUTHOR_SELECTORS)
+def _author(index: SubtreeIndex, kind: str) -> tuple[str | None, str | None]:
+    el = index.first(AUTHOR_SELECTORS)
     if el is None and kind != "comment":
-        el = first(li, ("a",))
+        el = index.first(("a",))
     if el is None:
         return None, None
     name = _SAYS_RE.sub("", text(el)) or None
@@ -141,34 +144,34 @@ def _author(li: html.HtmlElement, kind: str) -> tuple[str | None, str | None]:
     return name, url or None
 
 
-def _date(li: html.HtmlElement, wp_id: int) -> tuple[str | None, str | None]:
-    time_el = next((t for t in li.iter("time") if t.get("datetime")), None)
+def _date(index: SubtreeIndex, wp_id: int) -> tuple[str | None, str | None]:
+    time_el = next((t for t in index.by_tag.get("time", ()) if t.get("datetime")), None)
     machine = time_el.get("datetime") if time_el is not None else None
-    el = first(li, DATE_TEXT_SELECTORS)
+    el = index.first(DATE_TEXT_SELECTORS)
     raw = text(el) if el is not None else None
     if not raw or raw == "#":
-        raw = _permalink_text(li, wp_id)
+        raw = _permalink_text(index, wp_id)
     if raw:
         raw = re.sub(r"\s*\(Edit\)\s*$", "", raw)
     return machine, raw or None
 
 
-def _permalink_text(li: html.HtmlElement, wp_id: int) -> str | None:
-    for a in li.iter("a"):
+def _permalink_text(index: SubtreeIndex, wp_id: int) -> str | None:
+    for a in index.by_tag.get("a", ()):
         label = text(a)
         if f"#comment-{wp_id}" in (a.get("href") or "") and label and label != "#":
             return label
     return None
 
 
-def _body(li: html.HtmlElement, kind: str) -> str:
-    el = first(li, BODY_SELECTORS)
+def _body(index: SubtreeIndex, kind: str) -> str:
+    el = index.first(BODY_SELECTORS)
     if el is None:
-        el = first(li, (".comment-body",))
+        el = index.first((".comment-body",))
         if el is not None and first(el, (".comment-author", ".fn", ".comment-meta")) is not None:
             return _loose_paragraphs(el) if kind == "comment" else _inner_html_without_meta(el)
     if el is None:  # a bare ping or a theme that prints text straight into the item
-        return _inner_html_without_meta(li)
+        return _inner_html_without_meta(index.root)
     return inner_html(el)
 
 
@@ -184,8 +187,8 @@ def _inner_html_without_meta(el: html.HtmlElement) -> str:
     return inner_html(el)
 
 
-def _permalink(li: html.HtmlElement, wp_id: int) -> str | None:
-    for a in li.iter("a"):
+def _permalink(index: SubtreeIndex, wp_id: int) -> str | None:
+    for a in index.by_tag.get("a", ()):
         href = a.get("href") or ""
         if href.endswith(f"#comment-{wp_id}"):
             return href

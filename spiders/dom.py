@@ -37,3 +37,47 @@ def inner_html(el: html.HtmlElement) -> str:
     parts = [el.text or ""]
     parts.extend(html.tostring(c, encoding="unicode", with_tail=True) for c in el)
     return "".join(parts).strip()
+
+
+_SIMPLE = re.compile(r"([a-z][a-z0-9]*)?(?:\.([\w-]+))?")
+_CLASS_CONTAINS = re.compile(r"\[class\*=([\w-]+)\]")
+
+
+class SubtreeIndex:
+    """One walk over a small subtree (a comment), after which simple selectors (``tag``, ``.cls``,
+    ``tag.cls``, ``[class*=x]``) are answered from dictionaries in document order, as lxml's
+    selectors would. A comment is read with a dozen selector look-ups; a dozen XPath evaluations
+    cost several times more than this one walk. Other selectors fall back to ``css``."""
+
+    def __init__(self, root: html.HtmlElement) -> None:
+        self.root = root
+        self.elements: list[html.HtmlElement] = []
+        self.by_tag: dict[str, list[html.HtmlElement]] = {}
+        self.by_class: dict[str, list[html.HtmlElement]] = {}
+        for el in root.iter():
+            if not isinstance(el.tag, str):  # comments, processing instructions
+                continue
+            self.elements.append(el)
+            self.by_tag.setdefault(el.tag, []).append(el)
+            for token in (el.get("class") or "").split():
+                self.by_class.setdefault(token, []).append(el)
+
+    def first(self, selectors: tuple[str, ...]) -> html.HtmlElement | None:
+        for selector in selectors:
+            found = self._first(selector)
+            if found is not None:
+                return found
+        return None
+
+    def _first(self, selector: str) -> html.HtmlElement | None:
+        simple = _SIMPLE.fullmatch(selector)
+        if simple and any(simple.groups()):
+            tag, cls = simple.groups()
+            candidates = self.by_class.get(cls, ()) if cls else self.by_tag.get(tag, ())
+            return next((el for el in candidates if tag is None or el.tag == tag), None)
+        contains = _CLASS_CONTAINS.fullmatch(selector)
+        if contains:
+            needle = contains.group(1)
+            return next((el for el in self.elements if needle in (el.get("class") or "")), None)
+        matches = css(selector)(self.root)
+        return matches[0] if matches else None

@@ -148,3 +148,22 @@ def test_a_callback_error_becomes_a_parse_failure_row():
     out = list(RecordParseErrors.from_crawler(crawler).process_spider_exception(response, ValueError("no body")))
     assert out == [FailureItem("ddn", "https://www.drinkanddrugsnews.com/broken/", "parse", "ValueError: no body", 200)]
     assert stats.values == {"archive/parse_errors": 1}
+
+
+@pytest.mark.parametrize("path", [
+    "collectivevoice/blog/four-golden-threads/index.html",
+    "collectivevoice/blog/in-for-the-long-haul-collective-voice-the-next-three-years/index.html",
+    "ddn/the-big-conversation/index.html",
+    "ddn/naloxone-every-service-should-be-handing-it-out/index.html",
+])
+def test_subtree_index_answers_like_lxml_selectors(path):
+    """The comment reader's one-walk index must pick the same element lxml's selectors would."""
+    from spiders.comments import AUTHOR_SELECTORS, BODY_SELECTORS, DATE_TEXT_SELECTORS
+    from spiders.dom import SubtreeIndex, first
+
+    items = page(path).xpath("//li[starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')]")
+    assert items
+    for li in items:
+        index = SubtreeIndex(li)
+        for selector in (*AUTHOR_SELECTORS, *DATE_TEXT_SELECTORS, *BODY_SELECTORS, "a", "time", ".comment-body"):
+            assert index.first((selector,)) is first(li, (selector,)), (li.get("id"), selector)
