@@ -27,6 +27,14 @@ def fail(message: str) -> None:
     sys.exit(EXIT_COULD_NOT_RUN)
 
 
+def check_sites(names: list[str] | tuple[str, ...]) -> None:
+    from spiders.sites import PROFILES
+
+    for name in names:
+        if name not in PROFILES:
+            fail(f"unknown site {name!r} (known: {', '.join(sorted(PROFILES))})")
+
+
 @cli.command("crawl")
 @click.argument("sites", nargs=-1)
 @click.option("--db", "db_path", default="archive.db", show_default=True, help="SQLite database to write.")
@@ -42,9 +50,7 @@ def crawl(sites: tuple[str, ...], db_path: str, base_urls: tuple[str, ...], full
     from spiders.sites import PROFILES
 
     names = list(sites) or list(PROFILES)
-    for name in names:
-        if name not in PROFILES:
-            fail(f"unknown site {name!r} (known: {', '.join(sorted(PROFILES))})")
+    check_sites(names)
     mirrors = _parse_pairs(base_urls, "--base-url", "SITE=URL")
     for name, url in mirrors.items():
         if name not in PROFILES:

@@ -13,7 +13,7 @@ import sys
 import click
 
 from archive.cli import cli
-from archive.crawl_command import fail, report, run_crawl
+from archive.crawl_command import check_sites, fail, report, run_crawl
 from archive.lock import DatabaseLocked, crawl_lock
 
 
@@ -25,13 +25,10 @@ def reprocess(sites: tuple[str, ...], db_path: str, quiet: bool) -> None:
     """Re-extract posts and comments from stored captures (offline)."""
     from archive.replay import captured_post_urls
     from archive.schema import open_db
-    from spiders.sites import PROFILES
 
     if not os.path.exists(db_path):
         fail(f"no archive at {db_path}")
-    for name in sites:
-        if name not in PROFILES:
-            fail(f"unknown site {name!r} (known: {', '.join(sorted(PROFILES))})")
+    check_sites(sites)
     db = open_db(db_path)
     names = list(sites) or [r["site"] for r in db.query("select distinct site from captures order by site")]
     urls = {name: captured_post_urls(db, name) for name in names}

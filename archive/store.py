@@ -96,12 +96,6 @@ def save_posts(db: sqlite_utils.Database, batch: list[PostWrite], *, crawl_id: i
     return outcome
 
 
-def save_post(db: sqlite_utils.Database, post: dict[str, Any], comments: list[dict[str, Any]],
-              *, complete: bool, crawl_id: int, now: str) -> Outcome:
-    """One post; see ``save_posts``."""
-    return save_posts(db, [PostWrite(post, comments, complete)], crawl_id=crawl_id, now=now)
-
-
 _POST_REFRESH = ("last_seen", "fetched_at", "fetched_from", "status", "missing_count", "comment_count",
                  "comments_captured", "comments_complete", "http_status", "http_etag", "http_last_modified", "sitemap_lastmod", "crawl_id")
 _COMMENT_REFRESH = ("position", "page", "depth", "last_seen", "status", "posted_at", "posted_source",

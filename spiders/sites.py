@@ -57,12 +57,3 @@ DDN = SiteProfile(
 )
 
 PROFILES: dict[str, SiteProfile] = {p.name: p for p in (COLLECTIVE_VOICE, DDN)}
-
-
-def get_profile(name: str) -> SiteProfile:
-    """Look a site up by name, with an error that lists the ones we know."""
-    try:
-        return PROFILES[name]
-    except KeyError:
-        known = ", ".join(sorted(PROFILES))
-        raise KeyError(f"unknown site {name!r} (known sites: {known})") from None
