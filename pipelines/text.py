@@ -3,7 +3,6 @@ whitespace collapsed, script and style text skipped. One walk over the tree."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from lxml import etree
@@ -11,7 +10,6 @@ from lxml.html import HtmlElement as Element
 
 from pipelines import furniture as rules
 
-_WS = re.compile(r"\s+")
 # These start a new paragraph; <br> starts a new line within one.
 _BLOCK_TAGS = frozenset(
     "p div section article header footer aside nav main h1 h2 h3 h4 h5 h6 ul ol li dl dt dd "
@@ -23,7 +21,9 @@ _BR = object()
 
 
 def norm(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
+    """Whitespace runs to one space, ends trimmed. ``str.split()`` treats exactly the characters
+    ``\\s`` does as whitespace and is several times faster; this runs on every element cleaned."""
+    return " ".join((text or "").split())
 
 
 def tree_text(root: Element) -> str:

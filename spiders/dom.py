@@ -8,7 +8,6 @@ from lxml import html
 from lxml.cssselect import CSSSelector
 
 _CACHE: dict[str, CSSSelector] = {}
-_WS_RE = re.compile(r"\s+")
 
 
 def css(selector: str) -> CSSSelector:
@@ -30,7 +29,7 @@ def first(el: html.HtmlElement, selectors: tuple[str, ...]) -> html.HtmlElement 
 
 def text(el: html.HtmlElement) -> str:
     """Visible text with whitespace collapsed."""
-    return _WS_RE.sub(" ", el.text_content()).strip()
+    return " ".join(el.text_content().split())
 
 
 def inner_html(el: html.HtmlElement) -> str:
