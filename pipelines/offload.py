@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -43,7 +46,8 @@ class Offload:
     def _pool(self) -> ProcessPoolExecutor:
         global _pool
         if _pool is None:
-            _pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_exit_with_parent, initargs=(os.getpid(),))
         return _pool
 
     def release(self, *args: Any, **kwargs: Any) -> None:
@@ -66,6 +70,18 @@ def offload_for(crawler: Crawler) -> Offload:
         crawler.signals.connect(offload.warm, signal=signals.spider_opened)
         crawler.signals.connect(offload.release, signal=signals.engine_stopped)
     return offload
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose crawl was killed (SIGKILL from a scheduler, say) would wait for work forever:
+    it holds both ends of its task pipe, so it never sees end-of-file. Watch the parent instead."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _ready() -> None:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from crawling import FAST, ROOT, crawl, rows
@@ -56,13 +57,15 @@ def resumed(tmp_path_factory: pytest.TempPathFactory):
         try:
             wait_for(lambda: stored_posts(db) >= FAST_POSTS, 60, proc)
             time.sleep(0.3)  # let the killed run be busy with the slow pages
+            workers = psutil.Process(proc.pid).children(recursive=True)
         finally:
             proc.send_signal(signal.SIGKILL)
             proc.wait()  # reaped: its pid is really gone, as after a real kill
+        _, orphans = psutil.wait_procs(workers, timeout=10)
         killed = {"pid": proc.pid, "returncode": proc.returncode, "posts": rows(db, "select * from posts order by id"),
                   "comments": rows(db, "select * from comments order by id"),
                   "runs": rows(db, "select * from crawls"),
-                  "lock": Path(f"{db}.lock").read_text()}
+                  "lock": Path(f"{db}.lock").read_text(), "workers": workers, "orphans": orphans}
         server.reset()  # healthy again (and a fresh request log)
         second = crawl(SITE, server.base_url, db)
         yield {"db": db, "killed": killed, "second": second, "requests": server.requests, "server": server}
@@ -79,6 +82,12 @@ def test_killed_run_kept_what_it_wrote(resumed) -> None:
          f"{ORIGIN}/blog/what-the-sentencing-bill-means-for-people-who-use-drugs-and-alcohol-and-services-that-support-them/"])
     assert [(r["id"], r["status"], r["pid"], r["finished"]) for r in killed["runs"]] == [(1, "running", killed["pid"], None)]
     assert killed["lock"] == str(killed["pid"])  # the dead process's pid is still written in the lock file
+
+
+def test_killed_runs_worker_processes_exit_too(resumed) -> None:
+    killed = resumed["killed"]
+    assert killed["workers"], "the crawl had started its page worker"
+    assert killed["orphans"] == []  # each noticed its parent was gone and exited
 
 
 def test_second_run_resumes_and_marks_the_killed_run(resumed) -> None:
