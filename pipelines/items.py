@@ -72,7 +72,7 @@ class FailureItem:
 
     site: str
     url: str
-    kind: str  # 'http', 'network', 'parse', 'time', 'orphan', 'gone'
+    kind: str  # 'http', 'network', 'parse', 'gone' (a page not archived); 'time', 'orphan', 'content'
     reason: str
     status: int | None = None
 

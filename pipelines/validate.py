@@ -8,19 +8,16 @@ from pipelines.items import PostItem
 
 
 def validate_post(item: PostItem) -> list[tuple[str, str, str]]:
-    """Problems worth an archivist's attention: (url, kind, reason). The item is kept regardless."""
+    """Problems worth an archivist's attention in a post that was read and is stored anyway:
+    (url, "content", reason). Replies whose parent is missing are checked by the store, which
+    also knows the comments earlier crawls saved."""
     problems: list[tuple[str, str, str]] = []
     if not item.title:
-        problems.append((item.url, "parse", "post has no title"))
+        problems.append((item.url, "content", "post has no title"))
     if item.wp_id is None:
-        problems.append((item.url, "parse", "post exposes no WordPress id; keyed by its path"))
+        problems.append((item.url, "content", "post exposes no WordPress id; keyed by its path"))
     if not item.body_html.strip():
-        problems.append((item.url, "parse", "post body is empty after cleaning"))
-    known = {c.wp_id for c in item.comments}
-    for comment in item.comments:
-        if comment.parent_wp_id is not None and comment.parent_wp_id not in known:
-            problems.append((comment.url or item.url, "orphan",
-                             f"comment {comment.wp_id} replies to comment {comment.parent_wp_id}, not on the page"))
+        problems.append((item.url, "content", "post body is empty after cleaning"))
     return problems
 
 
