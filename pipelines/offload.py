@@ -160,7 +160,7 @@ class Worker:
                 payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
                 if len(payload) > 0x7FFFFFFF:
                     raise ValueError(f"task too large for a worker pipe: {len(payload)} bytes")
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 (an unpicklable argument fails its own task)
                 future.set_exception(exc)
                 continue
             self.waiting.append(future)
@@ -260,7 +260,7 @@ def serve(tasks: Connection, answers: Connection) -> None:
         try:
             fn, args = pickle.loads(payload)
             answer = (True, fn(*args))
-        except Exception as exc:  # the crawl records it against the page; the worker goes on
+        except Exception as exc:  # noqa: BLE001 - the crawl records it against the page; the worker goes on
             answer = (False, exc)
         answers.send_bytes(_dumps(answer))
 
@@ -268,7 +268,7 @@ def serve(tasks: Connection, answers: Connection) -> None:
 def _dumps(answer: tuple[bool, Any]) -> bytes:
     try:
         return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:  # an exception (or result) that cannot cross the pipe: keep its words
+    except Exception as exc:  # noqa: BLE001 - an exception (or result) that cannot cross the pipe: keep its words
         value = answer[1]
         reason = f"{type(value).__name__}: {value}" if not answer[0] else f"unpicklable result: {exc}"
         return pickle.dumps((False, RuntimeError(reason)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -277,7 +277,7 @@ def _dumps(answer: tuple[bool, Any]) -> bytes:
 def _loads(payload: bytes) -> tuple[bool, Any]:
     try:
         return pickle.loads(payload)
-    except Exception as exc:  # e.g. an exception class whose constructor takes other arguments
+    except Exception as exc:  # noqa: BLE001 - e.g. an exception class whose constructor takes other arguments
         return False, RuntimeError(f"unreadable answer from page worker: {type(exc).__name__}: {exc}")
 
 
