@@ -28,35 +28,48 @@ class OriginMap:
         self.base = (base_url or origin).rstrip("/")
         self._origin_host = _host(self.origin)
         self._base_host = _host(self.base)
+        self._to_fetch = _Swap(self.origin, self.base)
+        self._to_live = _Swap(self.base, self.origin)
 
     def to_fetch(self, url: str) -> str:
         """A live (or relative-resolved) URL as it must be fetched in this crawl."""
-        return self._swap(url, self.origin, self._origin_host, self.base)
+        return self._to_fetch(url)
 
     def to_live(self, url: str) -> str:
         """A fetched URL as the canonical live URL we store."""
-        return self._swap(url, self.base, self._base_host, self.origin)
+        return self._to_live(url)
 
     def is_internal(self, url: str) -> bool:
         host = _host(url)
         return host in (self._origin_host, self._base_host)
 
-    @staticmethod
-    def _swap(url: str, src: str, src_host: str, dst: str) -> str:
+
+class _Swap:
+    """Move a URL from one site root to another. Called for every comment permalink, so the two
+    roots are split once here and each URL once per call."""
+
+    def __init__(self, src: str, dst: str) -> None:
+        self.src_host = _host(src)
+        self.src_path = urlsplit(src).path.rstrip("/")
+        self.dst = urlsplit(dst)
+
+    def __call__(self, url: str) -> str:
         parts = urlsplit(url)
-        if _host(url) != src_host:
+        if _netloc_host(parts.netloc) != self.src_host:
             return url
-        d = urlsplit(dst)
-        src_path = urlsplit(src).path.rstrip("/")
         path = parts.path
-        if src_path and path.startswith(src_path):
-            path = path[len(src_path):] or "/"
-        path = d.path.rstrip("/") + path
-        return urlunsplit((d.scheme, d.netloc, path, parts.query, parts.fragment))
+        if self.src_path and path.startswith(self.src_path):
+            path = path[len(self.src_path):] or "/"
+        path = self.dst.path.rstrip("/") + path
+        return urlunsplit((self.dst.scheme, self.dst.netloc, path, parts.query, parts.fragment))
 
 
 def _host(url: str) -> str:
-    netloc = urlsplit(url).netloc.lower()
+    return _netloc_host(urlsplit(url).netloc)
+
+
+def _netloc_host(netloc: str) -> str:
+    netloc = netloc.lower()
     return netloc[4:] if netloc.startswith("www.") else netloc
 
 
