@@ -22,11 +22,12 @@ import pickle
 import struct
 from collections import deque
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+
+from pipelines.worker import loads, ready, serve
 
 T = TypeVar("T")
 
@@ -107,7 +108,7 @@ class WorkerPool:
         self.workers = [w for w in self.workers if w.alive]
         if len(self.workers) < self.size:
             self.workers.append(Worker(asyncio.get_running_loop()))
-            self.workers[-1].submit(_ready, ()).add_done_callback(_observe)
+            self.workers[-1].submit(ready, ()).add_done_callback(_observe)
         return min(self.workers, key=lambda w: w.load)
 
     def close(self) -> None:
@@ -200,7 +201,7 @@ class Worker:
             end = _HEADER.size + size
             if len(self.inbox) < end:
                 break
-            answer = _loads(bytes(self.inbox[_HEADER.size:end]))
+            answer = loads(bytes(self.inbox[_HEADER.size:end]))
             del self.inbox[:end]
             self._settle(self.waiting.popleft(), *answer)
         self._send()
@@ -247,44 +248,6 @@ class Worker:
             future.cancel()
         self.waiting.clear()
         self.queued.clear()
-
-
-def serve(tasks: Connection, answers: Connection) -> None:
-    """The worker's loop: run each task and send back (ok, value). It ends when the task pipe
-    closes, which is also what happens when the crawl is killed: no orphan waits for work."""
-    while True:
-        try:
-            payload = tasks.recv_bytes()
-        except (EOFError, OSError):
-            return
-        try:
-            fn, args = pickle.loads(payload)
-            answer = (True, fn(*args))
-        except Exception as exc:  # noqa: BLE001 - the crawl records it against the page; the worker goes on
-            answer = (False, exc)
-        answers.send_bytes(_dumps(answer))
-
-
-def _dumps(answer: tuple[bool, Any]) -> bytes:
-    try:
-        return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:  # noqa: BLE001 - an exception (or result) that cannot cross the pipe: keep its words
-        value = answer[1]
-        reason = f"{type(value).__name__}: {value}" if not answer[0] else f"unpicklable result: {exc}"
-        return pickle.dumps((False, RuntimeError(reason)), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _loads(payload: bytes) -> tuple[bool, Any]:
-    try:
-        return pickle.loads(payload)
-    except Exception as exc:  # noqa: BLE001 - e.g. an exception class whose constructor takes other arguments
-        return False, RuntimeError(f"unreadable answer from page worker: {type(exc).__name__}: {exc}")
-
-
-def _ready() -> None:
-    """The first task of every worker: the heavy imports, while robots.txt and sitemaps load."""
-    import pipelines.clean  # noqa: F401
-    import spiders.extract  # noqa: F401
 
 
 def _observe(future: asyncio.Future[Any]) -> None:

@@ -12,7 +12,8 @@ import pickle
 
 import pytest
 
-from pipelines.offload import Offload, WorkerLost, WorkerPool, _dumps, _loads
+from pipelines.offload import Offload, WorkerLost, WorkerPool
+from pipelines.worker import dumps, loads
 
 
 def _run(coro):
@@ -83,7 +84,7 @@ def test_an_answer_that_cannot_cross_the_pipe_keeps_its_words() -> None:
     class Local(Exception):  # a local class cannot be pickled
         pass
 
-    ok, error = pickle.loads(_dumps((False, Local("page 7 broke"))))
+    ok, error = pickle.loads(dumps((False, Local("page 7 broke"))))
     assert not ok and isinstance(error, RuntimeError) and str(error) == "Local: page 7 broke"
-    ok, error = _loads(b"not a pickle")
+    ok, error = loads(b"not a pickle")
     assert not ok and "unreadable answer from page worker" in str(error)
