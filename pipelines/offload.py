@@ -2,7 +2,7 @@
 
 Scrapy does everything on one thread; on a 2-core machine the parsing and cleaning of pages would
 otherwise compete with fetching them. ``ARCHIVE_WORKERS`` sets the number of worker processes
-(the project settings use 1; unset means 0); 0 runs the functions inline, with the same results.
+(the project settings use 2; unset means 0); 0 runs the functions inline, with the same results.
 Workers are spawned (not forked: forking a process that runs a reactor and a SQLite writer thread
 is unsafe) on first use and shared by every crawler in the process.
 
@@ -30,6 +30,7 @@ from scrapy.crawler import Crawler
 from pipelines.worker import loads, ready, serve
 
 T = TypeVar("T")
+Task = tuple["asyncio.Future[Any]", Callable[..., Any], tuple[Any, ...]]
 
 _HEADER = struct.Struct("!i")  # the framing multiprocessing.Connection uses for messages < 2 GiB
 _READ_SIZE = 1 << 20
@@ -91,7 +92,7 @@ def offload_for(crawler: Crawler) -> Offload:
 
 class WorkerPool:
     """``size`` workers; each task goes to the one with the fewest outstanding. A worker that
-    dies fails only its own outstanding tasks, and a fresh one takes its place."""
+    dies fails only the task it was running; its other tasks go to a fresh worker."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -107,9 +108,13 @@ class WorkerPool:
     def _least_busy(self) -> Worker:
         self.workers = [w for w in self.workers if w.alive]
         if len(self.workers) < self.size:
-            self.workers.append(Worker(asyncio.get_running_loop()))
+            self.workers.append(Worker(asyncio.get_running_loop(), on_lost=self._reassign))
             self.workers[-1].submit(ready, ()).add_done_callback(_observe)
         return min(self.workers, key=lambda w: w.load)
+
+    def _reassign(self, tasks: list[Task]) -> None:
+        for task in tasks:
+            self._least_busy().enqueue(task)
 
     def close(self) -> None:
         for worker in self.workers:
@@ -120,7 +125,7 @@ class WorkerPool:
 class Worker:
     """One spawned process and its two pipes, both non-blocking and watched by the event loop."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, on_lost: Callable[[list[Task]], None]) -> None:
         context = multiprocessing.get_context("spawn")
         task_reader, task_writer = context.Pipe(duplex=False)
         answer_reader, answer_writer = context.Pipe(duplex=False)
@@ -130,11 +135,12 @@ class Worker:
         task_reader.close()  # only the worker holds these ends: its death or ours ends the pipes
         answer_writer.close()
         self.loop = loop
+        self.on_lost = on_lost  # takes back the tasks a dead worker never started
         self.tasks, self.answers = task_writer, answer_reader
         os.set_blocking(self.tasks.fileno(), False)
         os.set_blocking(self.answers.fileno(), False)
-        self.queued: deque[tuple[asyncio.Future[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
-        self.waiting: deque[asyncio.Future[Any]] = deque()  # sent, in the order answers will come
+        self.queued: deque[Task] = deque()
+        self.waiting: deque[Task] = deque()  # sent, in the order answers will come
         self.outbox = bytearray()
         self.inbox = bytearray()
         self.writing = False
@@ -147,14 +153,18 @@ class Worker:
 
     def submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> asyncio.Future[Any]:
         future = self.loop.create_future()
-        self.queued.append((future, fn, args))
-        self._send()
+        self.enqueue((future, fn, args))
         return future
+
+    def enqueue(self, task: Task) -> None:
+        self.queued.append(task)
+        self._send()
 
     def _send(self) -> None:
         """Pickle queued tasks into the pipe while fewer than IN_FLIGHT await answers."""
         while self.queued and len(self.waiting) < IN_FLIGHT and self.alive:
-            future, fn, args = self.queued.popleft()
+            task = self.queued.popleft()
+            future, fn, args = task
             if future.cancelled():
                 continue
             try:
@@ -164,7 +174,7 @@ class Worker:
             except Exception as exc:  # noqa: BLE001 (an unpicklable argument fails its own task)
                 future.set_exception(exc)
                 continue
-            self.waiting.append(future)
+            self.waiting.append(task)
             self.outbox += _HEADER.pack(len(payload))
             self.outbox += payload
         if self.outbox and not self.writing:
@@ -186,15 +196,25 @@ class Worker:
         self.writing = bool(self.outbox)
 
     def _read(self) -> None:
-        try:
-            data = os.read(self.answers.fileno(), _READ_SIZE)
-        except BlockingIOError:
+        data = self._receive()
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data:
             self._lost()
             return
+        self._take(data)
+        self._send()
+
+    def _receive(self) -> bytes | None:
+        """What the answer pipe holds: b"" at end of file, None when it is empty for now."""
+        try:
+            return os.read(self.answers.fileno(), _READ_SIZE)
+        except BlockingIOError:
+            return None
+        except OSError:
+            return b""
+
+    def _take(self, data: bytes) -> None:
         self.inbox += data
         while len(self.inbox) >= _HEADER.size:
             (size,) = _HEADER.unpack_from(self.inbox)
@@ -203,8 +223,7 @@ class Worker:
                 break
             answer = loads(bytes(self.inbox[_HEADER.size:end]))
             del self.inbox[:end]
-            self._settle(self.waiting.popleft(), *answer)
-        self._send()
+            self._settle(self.waiting.popleft()[0], *answer)
 
     @staticmethod
     def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
@@ -216,15 +235,23 @@ class Worker:
             future.set_exception(value)
 
     def _lost(self) -> None:
-        """The worker is gone: every task it still owed fails, and the pool starts another."""
+        """The worker is gone. Answers come in order, so the first unanswered task is the one it
+        was running (a page that crashes the parser, say): that one fails. The rest never started
+        and go back to the pool."""
         self._unwatch()
+        while data := self._receive():  # answers it sent before it died still count
+            self._take(data)
         self.process.join(timeout=1.0)
-        error = WorkerLost(f"page worker process exited (exit code {self.process.exitcode})")
-        for future in [*self.waiting, *(task[0] for task in self.queued)]:
+        self.tasks.close()
+        self.answers.close()
+        if self.waiting:
+            future = self.waiting.popleft()[0]
             if not future.done():
-                future.set_exception(error)
+                future.set_exception(WorkerLost(f"page worker process exited (exit code {self.process.exitcode})"))
+        orphans = [*self.waiting, *self.queued]
         self.waiting.clear()
         self.queued.clear()
+        self.on_lost(orphans)
 
     def _unwatch(self) -> None:
         if not self.alive:
@@ -244,7 +271,7 @@ class Worker:
             self.process.terminate()
             self.process.join(timeout=5.0)
         self.answers.close()
-        for future in [*self.waiting, *(task[0] for task in self.queued)]:
+        for future, _, _ in [*self.waiting, *self.queued]:
             future.cancel()
         self.waiting.clear()
         self.queued.clear()
