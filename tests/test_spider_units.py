@@ -167,3 +167,21 @@ def test_subtree_index_answers_like_lxml_selectors(path):
         index = SubtreeIndex(li)
         for selector in (*AUTHOR_SELECTORS, *DATE_TEXT_SELECTORS, *BODY_SELECTORS, "a", "time", ".comment-body"):
             assert index.first((selector,)) is first(li, (selector,)), (li.get("id"), selector)
+
+
+def test_a_failure_without_a_message_still_has_a_reason() -> None:
+    from twisted.python.failure import Failure
+
+    from spiders.wordpress import failure_reason
+
+    class QuietError(Exception):
+        """The peer hung up.
+
+        More detail that is not the summary."""
+
+    class BareError(Exception):
+        pass
+
+    assert failure_reason(Failure(TimeoutError("took 1.0 s"))) == "TimeoutError: took 1.0 s"
+    assert failure_reason(Failure(QuietError())) == "QuietError: The peer hung up."
+    assert failure_reason(Failure(BareError())) == "BareError: no detail given"
