@@ -70,8 +70,8 @@ def test_every_broken_page_has_a_failure_row(faulty) -> None:
         ("http", 503, "page answered HTTP 503")
     assert found[TIMEOUT]["kind"] == "network" and "TimeoutError" in found[TIMEOUT]["reason"]
     assert (found[TRUNCATED]["kind"], found[TRUNCATED]["reason"]) == (
-        "network", "ResponseDataLossError: the connection closed before the whole body arrived "
-                   "(shorter than its Content-Length)")
+        "network", ("ResponseDataLossError: the connection closed before the whole body arrived "
+                    "(shorter than its Content-Length)"))
     for url in (RESET, COMMENT_PAGE):
         assert found[url]["kind"] == "network" and "ConnectionLost" in found[url]["reason"], found[url]["reason"]
     # Retried once (RETRY_TIMES=1) before giving up: two requests for the 5xx page.
