@@ -177,7 +177,7 @@ class Worker:
             self.waiting.append(task)
             self.outbox += _HEADER.pack(len(payload))
             self.outbox += payload
-        if self.outbox and not self.writing:
+        if self.outbox and not self.writing and self.alive:
             self._write()
 
     def _write(self) -> None:
@@ -244,6 +244,7 @@ class Worker:
         self.process.join(timeout=1.0)
         self.tasks.close()
         self.answers.close()
+        self.outbox.clear()
         if self.waiting:
             future = self.waiting.popleft()[0]
             if not future.done():
