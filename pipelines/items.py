@@ -96,3 +96,21 @@ class NotModifiedItem:
 
     site: str
     url: str  # canonical live URL
+
+
+# Errors raised without a message (Scrapy's ResponseDataLossError, for one): a failure row must
+# still say what happened.
+_UNEXPLAINED = {
+    "ResponseDataLossError": "the connection closed before the whole body arrived (shorter than its Content-Length)",
+}
+
+
+def error_reason(error: BaseException) -> str:
+    """``Type: message`` for a failure row; for an error raised without a message, a known
+    explanation or the first line of the exception's own docstring, never an empty reason."""
+    name = type(error).__name__
+    message = str(error).strip()
+    if not message:
+        doc = (type(error).__doc__ or "").strip().splitlines()
+        message = _UNEXPLAINED.get(name) or (doc[0] if doc else "no detail given")
+    return f"{name}: {message}"

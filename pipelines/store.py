@@ -22,7 +22,13 @@ from twisted.internet import defer, threads
 from archive import runs, store
 from archive.clock import utc_now
 from archive.schema import open_db
-from pipelines.items import CaptureItem, FailureItem, NotModifiedItem, PostItem
+from pipelines.items import (
+    CaptureItem,
+    FailureItem,
+    NotModifiedItem,
+    PostItem,
+    error_reason,
+)
 
 STATUS_BY_REASON = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
 # The writer thread's Python work (building rows, sqlite-utils' statements) may otherwise hold the
@@ -122,7 +128,7 @@ class StorePipeline:
     def _write_failed(self, failure: Any) -> None:
         """A batch that cannot be written (disk full, database locked for minutes) stops the
         crawl: going on would fetch pages we cannot keep."""
-        self.write_error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.write_error = error_reason(failure.value)
         self.crawler.spider.logger.error("could not write to %s: %s", self.db_path, self.write_error)
         if self.crawler.engine is not None and self.crawler.engine.spider is not None:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_write_failed"))

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from pipelines.items import FailureItem
+from pipelines.items import FailureItem, error_reason
 
 
 class RecordParseErrors:
@@ -26,4 +26,4 @@ class RecordParseErrors:
         spider.logger.error("could not read %s: %r", response.url, exception, exc_info=exception)
         self.crawler.stats.inc_value("archive/parse_errors")
         live = spider.origins.to_live(response.url) if hasattr(spider, "origins") else response.url
-        return [FailureItem(spider.name, live, "parse", f"{type(exception).__name__}: {exception}", response.status)]
+        return [FailureItem(spider.name, live, "parse", error_reason(exception), response.status)]

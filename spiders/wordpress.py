@@ -27,6 +27,7 @@ from pipelines.items import (
     FailureItem,
     NotModifiedItem,
     PostItem,
+    error_reason,
 )
 from pipelines.offload import Offload, offload_for
 from spiders.comments import RawComment
@@ -324,27 +325,10 @@ class WordPressSpider(scrapy.Spider):
         return FailureItem(self.name, self.origins.to_live(url), kind, reason, status)
 
     def _network_failure(self, failure: Failure) -> FailureItem:
-        return self._failure(failure.request.url, "network", failure_reason(failure))
+        return self._failure(failure.request.url, "network", error_reason(failure.value))
 
     def _count_page(self) -> None:
         self.crawler.stats.inc_value("archive/pages_fetched")
-
-
-# Errors Scrapy raises without a message; the failures table should still say what happened.
-_UNEXPLAINED = {
-    "ResponseDataLossError": "the connection closed before the whole body arrived (shorter than its Content-Length)",
-}
-
-
-def failure_reason(failure: Failure) -> str:
-    """``Type: message``; for an error raised without a message, a known explanation or the first
-    line of the exception's own docstring, never an empty reason."""
-    name = failure.type.__name__
-    message = failure.getErrorMessage().strip()
-    if not message:
-        doc = (failure.type.__doc__ or "").strip().splitlines()
-        message = _UNEXPLAINED.get(name) or (doc[0] if doc else "no detail given")
-    return f"{name}: {message}"
 
 
 def _header(response: Response, name: bytes) -> str | None:

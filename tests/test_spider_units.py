@@ -170,9 +170,7 @@ def test_subtree_index_answers_like_lxml_selectors(path):
 
 
 def test_a_failure_without_a_message_still_has_a_reason() -> None:
-    from twisted.python.failure import Failure
-
-    from spiders.wordpress import failure_reason
+    from pipelines.items import error_reason
 
     class QuietError(Exception):
         """The peer hung up.
@@ -182,6 +180,6 @@ def test_a_failure_without_a_message_still_has_a_reason() -> None:
     class BareError(Exception):
         pass
 
-    assert failure_reason(Failure(TimeoutError("took 1.0 s"))) == "TimeoutError: took 1.0 s"
-    assert failure_reason(Failure(QuietError())) == "QuietError: The peer hung up."
-    assert failure_reason(Failure(BareError())) == "BareError: no detail given"
+    assert error_reason(TimeoutError("took 1.0 s")) == "TimeoutError: took 1.0 s"
+    assert error_reason(QuietError()) == "QuietError: The peer hung up."
+    assert error_reason(BareError()) == "BareError: no detail given"
