@@ -32,6 +32,7 @@ from pipelines.items import (
 from pipelines.offload import Offload, offload_for
 from spiders.comments import RawComment
 from spiders.extract import PageExtract, extract_comment_page, extract_post_page
+from spiders.identity import canonical_post_url, live_form, url_key
 from spiders.sites import SiteProfile
 from spiders.urls import (
     OriginMap,
@@ -75,7 +76,9 @@ class WordPressSpider(scrapy.Spider):
         # ``-a urls="URL URL"``: fetch exactly these pages, no discovery (reprocess, spot checks).
         self.urls = urls.split() if isinstance(urls, str) else list(urls or [])
         self.known_post_urls: set[str] = set()  # filled by archive.incremental when enabled
-        self._discovered: set[str] = set()
+        self._known_by_key: dict[str, str] | None = None
+        self._discovered: set[str] = set()  # url_key of every candidate: sitemap variants are one page
+        self._posts_read: set[str] = set()  # canonical URLs of posts already read in this crawl
         self._sitemaps_pending = 0
         self._candidates = 0
         self._fell_back = False
@@ -165,7 +168,7 @@ class WordPressSpider(scrapy.Spider):
             return
         if self._candidates and not self._rechecked:
             self._rechecked = True
-            for live in sorted(self.known_post_urls - self._discovered):
+            for live in sorted(u for u in self.known_post_urls if url_key(u) not in self._discovered):
                 request = self._candidate(live)
                 if request is not None:
                     request.meta["unlisted"] = True  # due now, whatever its revisit window says
@@ -212,32 +215,47 @@ class WordPressSpider(scrapy.Spider):
         url = strip_fragment(self.origins.to_fetch(url))
         if not (self.origins.is_internal(url) and followable(url)):
             return None
+        live = live_form(self.origins, url)
+        key = url_key(live)
+        if key in self._discovered:  # another spelling of a page already requested
+            return None
+        self._discovered.add(key)
         self._candidates += 1
-        live = self.origins.to_live(url)
-        self._discovered.add(live)
-        return Request(url, callback=self.parse_page, errback=self.page_failed,
+        # A known post under the spelling it was stored with, so the incremental check finds it.
+        live = self._known_spelling(key) or live
+        return Request(self.origins.to_fetch(live), callback=self.parse_page, errback=self.page_failed,
                        meta={"lastmod": lastmod, "live_url": live, "candidate": True})
+
+    def _known_spelling(self, key: str) -> str | None:
+        if self._known_by_key is None:
+            self._known_by_key = {url_key(u): u for u in self.known_post_urls}
+        return self._known_by_key.get(key)
 
     # -- posts and comments ------------------------------------------------------------------
 
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         self._count_page()
-        live_url = response.meta.get("live_url") or self.origins.to_live(response.url)
         if response.status == 304:
-            yield NotModifiedItem(self.name, live_url)
+            yield NotModifiedItem(self.name, response.meta.get("live_url") or self.origins.to_live(response.url))
             return
         if response.status != 200 or not isinstance(response, TextResponse):
             kind = "gone" if response.status in (404, 410) else "http"
             yield self._failure(response.url, kind, f"page answered HTTP {response.status}", response.status)
             return
         fetched_at = response.meta.get("fetched_at") or utc_now()  # one instant for capture and post
-        yield self._capture(response, live_url, fetched_at)
+        # Captured under the address it was fetched from (after redirects), so replay finds it.
+        yield self._capture(response, live_form(self.origins, response.url), fetched_at)
         extract = await self.offload.run(extract_post_page, response.body, response.encoding, self.profile)
         page = extract.page
         if not page.is_post:
             self.crawler.stats.inc_value("archive/not_post")
             self.logger.debug("not a post (%s): %s", page.post_type, response.url)
             return
+        live_url = canonical_post_url(self.origins, response.url, page.canonical)
+        if live_url in self._posts_read:  # a second address of a post already read this crawl
+            self.crawler.stats.inc_value("archive/duplicate_post_urls")
+            return
+        self._posts_read.add(live_url)
         item = PostItem(
             site=self.name, url=live_url, fetched_url=response.meta.get("fetched_url") or response.url,
             wp_id=page.wp_id, title=page.title,

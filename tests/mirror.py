@@ -3,7 +3,8 @@
 Tests crawl these mirrors instead of the live sites. URL paths map to files the way the saved
 site was laid out (``/blog/x/`` -> ``blog/x/index.html``, ``/feed/`` -> ``feed/index.xml``,
 ``/robots.txt`` -> ``robots.txt``); query strings are ignored, as WordPress ignores
-``?replytocom=`` and ``?share=``. Hooks let a test break the site on purpose: fail a page once or
+``?replytocom=`` and ``?share=``, except by a page set for one exact query (``set_page`` with a
+query: a REST API page such as ``/wp-json/wp/v2/comments?post=1&page=2``). Hooks let a test break the site on purpose: fail a page once or
 always, replace or delete it, slow it down, truncate it or reset the connection, and every
 response is logged so a test can count what the crawler fetched.
 
@@ -18,13 +19,13 @@ import json
 import socket
 import struct
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 SITES_DIR = Path(__file__).parent / "sites"
 
@@ -50,6 +51,7 @@ class Page:
     body: bytes
     content_type: str
     last_modified: datetime
+    headers: dict[str, str] = field(default_factory=dict)  # extra headers (a REST page's X-WP-Total)
 
 
 @dataclass
@@ -69,6 +71,15 @@ def path_key(path_or_url: str) -> str:
     return path if path.startswith("/") else "/" + path
 
 
+def query_key(path_or_url: str) -> str | None:
+    """``path?query`` with the query's parameters sorted, for a page set for one query; None
+    when there is no query."""
+    parts = urlsplit(path_or_url)
+    if not parts.query:
+        return None
+    return path_key(path_or_url) + "?" + urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+
+
 class MirrorServer:
     """Serve ``root`` on 127.0.0.1 (port chosen by the OS) with test hooks; thread-safe."""
 
@@ -79,6 +90,7 @@ class MirrorServer:
         self._lock = threading.Lock()
         self._log: list[tuple[str, str, int]] = []
         self._overrides: dict[str, Page] = {}
+        self._redirects: dict[str, tuple[str, int]] = {}
         self._faults: dict[str, list[Fault]] = {}
         self._override_serial = 0
         self._stopping = threading.Event()
@@ -182,15 +194,27 @@ class MirrorServer:
         """Close the socket with a TCP reset and no response at all."""
         self._add_fault(path, Fault("reset"))
 
-    def set_page(self, path: str, content: str | bytes, content_type: str | None = None) -> None:
-        """Replace or add the content at ``path``; its Last-Modified moves forward each call."""
+    def set_page(self, path: str, content: str | bytes, content_type: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        """Replace or add the content at ``path``; its Last-Modified moves forward each call.
+        A ``path`` with a query sets the page for that exact query only (parameters in any order);
+        other queries of the path are still ignored."""
         body = content.encode("utf-8") if isinstance(content, str) else content
         key = path_key(path)
         with self._lock:
             self._override_serial += 1
             modified = FIXED_NOW + timedelta(minutes=self._override_serial)
-            self._overrides[key] = Page(body, content_type or _content_type(key), modified)
+            rest = "/wp-json/" in key  # REST routes have no file suffix but answer JSON
+            content_type = content_type or (CONTENT_TYPES[".json"] if rest else _content_type(key))
+            page = Page(body, content_type, modified, dict(headers or {}))
+            self._overrides[query_key(path) or key] = page
             self._faults.pop(key, None)  # a fresh page is served again
+
+    def redirect(self, path: str, location: str, status: int = 301) -> None:
+        """Answer ``path`` with a redirect to ``location`` (a path, or a live or mirror URL)."""
+        target = urlsplit(self.url(location) if location.startswith("http") else location)
+        with self._lock:
+            self._redirects[path_key(path)] = (target.path + (f"?{target.query}" if target.query else ""), status)
 
     def robots_without_sitemaps(self) -> None:
         """Serve robots.txt with its ``Sitemap:`` lines removed."""
@@ -222,6 +246,7 @@ class MirrorServer:
         """Drop every override, fault and the request log."""
         with self._lock:
             self._overrides.clear()
+            self._redirects.clear()
             self._faults.clear()
             self._log.clear()
 
@@ -246,10 +271,15 @@ class MirrorServer:
 
     # -- content ---------------------------------------------------------------------------
 
-    def lookup(self, key: str) -> Page | str | None:
-        """The page at ``key``, a redirect target (str) for a directory without slash, or None."""
+    def lookup(self, key: str, query: str | None = None) -> Page | str | tuple[str, int] | None:
+        """The page at ``key`` (for ``query``, when a page was set for it), a redirect target (str)
+        for a directory without slash, a planned redirect (target, status), or None."""
         with self._lock:
-            page = self._overrides.get(key)
+            page = self._overrides.get(query) if query else None
+            page = page or self._overrides.get(key)
+            planned = self._redirects.get(key)
+        if planned is not None:
+            return planned
         if page is not None:
             return page
         target = self._file_for(key)
@@ -340,11 +370,13 @@ class _Handler(BaseHTTPRequestHandler):
         if status_fault is not None:
             self._send_error(status_fault.status, send_body)
             return
-        found = mirror.lookup(key)
+        found = mirror.lookup(key, query_key(self.path))
         if found is None:
             self._send_error(404, send_body)
         elif isinstance(found, str):
-            self._send_redirect(found, send_body)
+            self._send_redirect(found, send_body=send_body)
+        elif isinstance(found, tuple):
+            self._send_redirect(*found, send_body=send_body)
         elif self._not_modified(found):
             self._send_not_modified(found)
         else:
@@ -380,6 +412,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._common_headers(page)
         self.send_header("Content-Type", page.content_type)
         self.send_header("Content-Length", str(len(page.body)))
+        for name, value in page.headers.items():
+            self.send_header(name, value)
         if truncate:
             self.send_header("Connection", "close")
         self.end_headers()
@@ -402,10 +436,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._common_headers(page)
         self.end_headers()
 
-    def _send_redirect(self, location: str, send_body: bool) -> None:
-        self.server.mirror._record(self.command, self.path, 301)
+    def _send_redirect(self, location: str, status: int = 301, send_body: bool = True) -> None:
+        self.server.mirror._record(self.command, self.path, status)
         body = b""
-        self.send_response(301)
+        self.send_response(status)
         self._common_headers(None)
         self.send_header("Location", self.server.mirror.base_url + location)
         self.send_header("Content-Type", CONTENT_TYPES[".html"])

@@ -142,6 +142,27 @@ def test_set_page_overrides_and_adds(mirror_factory) -> None:
     assert fetch(server, "/new-sitemap.xml")[0] == 404
 
 
+def test_a_page_set_for_one_query_answers_only_that_query(mirror_factory) -> None:
+    server = mirror_factory("ddn")
+    rest = "/wp-json/wp/v2/comments"
+    server.set_page(f"{rest}?post=7&per_page=100&page=2", '[{"id": 9}]', headers={"X-WP-Total": "101"})
+    status, headers, body = fetch(server, f"{rest}?page=2&post=7&per_page=100")  # any parameter order
+    assert (status, body, headers["x-wp-total"]) == (200, b'[{"id": 9}]', "101")
+    assert headers["content-type"] == "application/json; charset=UTF-8"
+    assert fetch(server, f"{rest}?post=7&per_page=100&page=3")[0] == 404
+    assert server.count(f"{rest}?page=2&post=7&per_page=100") == 1
+
+
+def test_planned_redirect(mirror_factory) -> None:
+    server = mirror_factory("ddn")
+    server.redirect("/old-slug/", "https://www.drinkanddrugsnews.com/the-big-conversation/")
+    status, headers, _ = fetch(server, "/old-slug/")
+    assert (status, headers["location"]) == (301, server.base_url + "/the-big-conversation/")
+    server.redirect("/moved", "/about/", status=302)
+    assert fetch(server, "/moved")[:2][0] == 302
+    assert server.requests[-1] == ("GET", "/moved", 302)
+
+
 def test_conditional_get_etag(cv_mirror: MirrorServer) -> None:
     _, headers, _ = fetch(cv_mirror, "/blog/going-local/")
     status, h304, body = fetch(cv_mirror, "/blog/going-local/", headers={"If-None-Match": headers["etag"]})
