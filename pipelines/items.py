@@ -34,6 +34,20 @@ class CommentItem:
 
 
 @dataclass
+class SourceComment:
+    """A comment as a second source states it (the post's comment feed or the REST API): used to
+    fill and cross-check the page's reading, never stored as a row of its own."""
+
+    wp_id: int
+    source: str  # 'feed' or 'rest'
+    author: str | None
+    posted: str | None  # exact, with its offset: RFC 2822 (feed) or ISO 8601 (REST)
+    link: str | None = None
+    parent_wp_id: int | None = None  # None at top level
+    parent_known: bool = False  # the feed does not say whom a comment answers; REST does
+
+
+@dataclass
 class PostItem:
     """One WordPress post (never a page, archive or feed) with its comments."""
 
@@ -64,6 +78,7 @@ class PostItem:
     last_modified_header: str | None = None
     sitemap_lastmod: str | None = None  # as the sitemap gave it
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (url, kind, reason)
+    second_source: list[SourceComment] = field(default_factory=list)  # the comment feed's, then REST's
 
 
 @dataclass

@@ -115,7 +115,8 @@ class StorePipeline:
                     failures.append(store.failure_row(run_id, item.site, item.url, item.kind, item.reason, now,
                                                       item.status))
             store.record_failures(db, failures)
-        self._count({"errors": len(failures), "times_unparsed": sum(f["kind"] == "time" for f in failures)})
+        self._count({"errors": len(failures), "times_unparsed": sum(f["kind"] == "time" and f["reason"].startswith("unparsed")
+                                                                      for f in failures)})
 
     def _after_writes(self, item: Any) -> defer.Deferred:
         waiter: defer.Deferred = defer.Deferred()

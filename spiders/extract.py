@@ -15,6 +15,7 @@ from spiders.comments import RawComment, parse_comments
 from spiders.dom import text
 from spiders.post import PostPage, read_post_page
 from spiders.sites import SiteProfile
+from spiders.sources import Advertised, advertised_sources
 
 # One pass over the document's links; links to other posts' comment pages (a sidebar's "recent
 # comments") are filtered out by the spider, which knows the URLs.
@@ -26,6 +27,7 @@ class PageExtract:
     page: PostPage | None  # None for a comment page: only its comments matter
     comments: list[RawComment] = field(default_factory=list)
     comment_links: list[tuple[str, str]] = field(default_factory=list)  # (href, label words, lower case)
+    sources: Advertised = field(default_factory=Advertised)  # comment feeds and REST root in <head>
 
 
 def extract_post_page(body: bytes, encoding: str, profile: SiteProfile) -> PageExtract:
@@ -38,7 +40,8 @@ def extract_post_page(body: bytes, encoding: str, profile: SiteProfile) -> PageE
     if not page.is_post:
         return PageExtract(page)
     links = _comment_links(root)
-    return PageExtract(page, parse_comments(root), links)
+    sources = advertised_sources(root)
+    return PageExtract(page, parse_comments(root), links, sources)
 
 
 def extract_comment_page(body: bytes, encoding: str) -> PageExtract:

@@ -43,6 +43,7 @@ ARCHIVE_WORKERS = 2
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 100,
     "pipelines.timestamps.TimestampsPipeline": 200,
+    "pipelines.second_source.SecondSourcePipeline": 250,  # fill/cross-check from comment feed and REST
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.store.StorePipeline": 900,
 }

@@ -33,6 +33,7 @@ from pipelines.offload import Offload, offload_for
 from spiders.comments import RawComment
 from spiders.extract import PageExtract, extract_comment_page, extract_post_page
 from spiders.identity import canonical_post_url, live_form, url_key
+from spiders.second_sources import SecondSources, SourcePlan
 from spiders.sites import SiteProfile
 from spiders.urls import (
     OriginMap,
@@ -58,9 +59,10 @@ class Thread:
     pending: set[str] = field(default_factory=set)
     requested: set[str] = field(default_factory=set)
     finished: bool = False
+    plan: SourcePlan | None = None  # the post's comment feed and REST API, asked after its pages
 
 
-class WordPressSpider(scrapy.Spider):
+class WordPressSpider(SecondSources, scrapy.Spider):
     """Crawl one WordPress site, or a mirror of it at ``base_url``."""
 
     profile: SiteProfile
@@ -266,7 +268,8 @@ class WordPressSpider(scrapy.Spider):
             http_status=response.status, etag=_header(response, b"ETag"),
             last_modified_header=_header(response, b"Last-Modified"), sitemap_lastmod=response.meta.get("lastmod"),
         )
-        for output in self._take_comment_page(Thread(item), response, extract):
+        plan = self._plan_sources(response, extract, live_url, page.wp_id)
+        for output in self._take_comment_page(Thread(item, plan=plan), response, extract):
             yield output
 
     async def parse_comment_page(self, response: Response, thread: Thread) -> AsyncIterator[Any]:
@@ -320,11 +323,18 @@ class WordPressSpider(scrapy.Spider):
             links[url] = (url, number, "newer" in label or "next" in label or "alignright" in label)
         return list(links.values())
 
-    def _finish_if_complete(self, thread: Thread) -> Iterator[PostItem]:
+    def _finish_if_complete(self, thread: Thread) -> Iterator[PostItem | Request]:
+        """Once every comment page is in, the second sources (spiders/second_sources.py) one
+        request at a time; then the post, with everything they said."""
         if thread.pending or thread.finished:
+            return
+        request = self._source_request(thread)
+        if request is not None:
+            yield request
             return
         thread.finished = True
         thread.item.comments = _assemble(thread.pages, thread.item, self.origins)
+        thread.item.second_source = thread.plan.found if thread.plan is not None else []
         yield thread.item
 
     # -- bookkeeping ---------------------------------------------------------------------------
