@@ -46,7 +46,10 @@ class ReplayMiddleware:
 
 
 def captured_post_urls(db: sqlite_utils.Database, site: str) -> list[str]:
-    """Post pages (not comment pages) captured for a site, oldest first."""
+    """Post pages captured for a site, oldest first: not comment pages, and not the comment
+    feeds and REST pages (those are replayed when their post asks for them again)."""
     return [r["url"] for r in db.query(
         "select url, min(id) from captures where site = ? and status = 200"
-        " and url not like '%/comment-page-%' and url not like '%cpage=%' group by url order by min(id)", [site])]
+        " and url not like '%/comment-page-%' and url not like '%cpage=%'"
+        " and url not like '%/feed/' and url not like '%/wp-json/%' and url not like '%rest_route=%'"
+        " group by url order by min(id)", [site])]

@@ -192,3 +192,21 @@ def test_an_unreadable_page_is_recorded_and_the_crawl_goes_on(mirror_factory, tm
     assert failures == [{"url": "https://www.collectivevoice.org.uk/blog/going-local/",
                          "reason": "ValueError: unreadable HTML: Document is empty"}]
     assert rows(tmp_db, "select count(*) n from posts")[0]["n"] == len(expected("collectivevoice")["posts"]) - 1
+
+
+def test_second_sources_cost_few_requests(crawled):
+    """The mirrors advertise each post's comment feed and the REST API but serve neither (404):
+    one feed request per post with comments, and a REST page only for a post whose page left a
+    comment's author or time unread. Neither source adds a failure."""
+    site, db, _, server = crawled
+    truth = expected(site)
+    log = [p for _, p, _ in server.requests]
+    feeds = sorted(p for p in log if p.endswith("/feed/") and p != "/feed/")
+    rest = sorted(p for p in log if p.startswith("/wp-json/"))
+    with_comments = [p for p in truth["posts"] if p["comments"]]
+    unread = [p for p in with_comments
+              if any(c["kind"] == "comment" and (c["author"] is None or c["posted_at"] is None) for c in p["comments"])]
+    print(f"{site}: {len(truth['posts'])} posts, {len(feeds)} feed and {len(rest)} REST requests: {feeds + rest}")
+    assert feeds == sorted(server.url(p["url"]).removeprefix(server.base_url) + "feed/" for p in with_comments)
+    assert rest == sorted(f"/wp-json/wp/v2/comments?post={p['wp_id']}&per_page=100&page=1" for p in unread)
+    assert not rows(db, "select * from failures where url like '%/feed/' or url like '%/wp-json/%'")

@@ -15,11 +15,13 @@ Three posts added to a private DDN mirror, in the shapes WordPress core prints t
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from html import escape
 
 import pytest
 
-from crawling import crawl, rows
+from crawling import ROOT, crawl, rows
 
 ORIGIN = "https://www.drinkanddrugsnews.com"
 SITE = "ddn"
@@ -229,3 +231,23 @@ def test_second_sources_are_captured_and_counted(second) -> None:
     assert captured[f"{DISAGREES}feed/"] == 200
     run = rows(db, "select pages_fetched from crawls")[0]
     assert run["pages_fetched"] == len(server.requests) - 1  # robots.txt is read twice, counted once
+
+
+def test_reprocess_replays_the_second_sources(second, tmp_path) -> None:
+    """Offline, from the captures alone: the same fills, the same failures, no request."""
+    import sqlite3
+
+    db, _, server = second
+    copy = tmp_path / "archive.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    before = server.count()
+    result = subprocess.run([sys.executable, "-m", "archive", "reprocess", "--db", str(copy)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode in (0, 3), result.stdout + result.stderr
+    assert server.count() == before
+    for wp_id in (7001, 7002, 7003):
+        assert comments_of(copy, wp_id) == comments_of(db, wp_id)
+    again = rows(copy, "select url, kind, reason from failures where crawl_id = 2 and url like ? order by url",
+                 (f"{DISAGREES}%",))
+    assert [f["kind"] for f in again] == ["time", "markup"]
