@@ -81,10 +81,12 @@ def query_key(path_or_url: str) -> str | None:
 
 
 class MirrorServer:
-    """Serve ``root`` on 127.0.0.1 (port chosen by the OS) with test hooks; thread-safe."""
+    """Serve ``root`` on 127.0.0.1 (or ``host``, e.g. 127.0.0.2 to play another host; port
+    chosen by the OS) with test hooks; thread-safe."""
 
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, host: str = "127.0.0.1") -> None:
         self.root = Path(root)
+        self.host = host
         if not self.root.is_dir():
             raise FileNotFoundError(f"no mirror directory at {self.root}")
         self._lock = threading.Lock()
@@ -105,7 +107,7 @@ class MirrorServer:
         if self._httpd is not None:
             return self
         self._stopping.clear()
-        self._httpd = _Server(("127.0.0.1", 0), _Handler, self)
+        self._httpd = _Server((self.host, 0), _Handler, self)
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="mirror", daemon=True)
         self._thread.start()
@@ -138,7 +140,7 @@ class MirrorServer:
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT`` with no trailing slash, like a profile's origin."""
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path_or_live_url: str) -> str:
         """Mirror URL for a path or a live URL (the live origin is swapped for ``base_url``)."""
@@ -215,6 +217,12 @@ class MirrorServer:
         target = urlsplit(self.url(location) if location.startswith("http") else location)
         with self._lock:
             self._redirects[path_key(path)] = (target.path + (f"?{target.query}" if target.query else ""), status)
+
+    def redirect_to(self, path: str, url: str, status: int = 301) -> None:
+        """Answer ``path`` with ``Location: url`` exactly as given: another host, or the live
+        origin (which a mirror crawl must map back to the mirror itself)."""
+        with self._lock:
+            self._redirects[path_key(path)] = (url, status)
 
     def robots_without_sitemaps(self) -> None:
         """Serve robots.txt with its ``Sitemap:`` lines removed."""
@@ -441,7 +449,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = b""
         self.send_response(status)
         self._common_headers(None)
-        self.send_header("Location", self.server.mirror.base_url + location)
+        absolute = location.startswith(("http://", "https://"))
+        self.send_header("Location", location if absolute else self.server.mirror.base_url + location)
         self.send_header("Content-Type", CONTENT_TYPES[".html"])
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
