@@ -87,6 +87,7 @@ def save_posts(db: sqlite_utils.Database, batch: list[PostWrite], *, crawl_id: i
     for c in _rows_in(db, "comments", "post_id", ids):
         stored_comments[c["post_id"]][c["id"]] = c
     versions = _version_counts(db, [i for i in ids if i in stored_posts])
+    _claim_comments(db, rows, outcome)
     for row, write in rows:
         row["comments_captured"] = len(write.comments)
         row["comments_complete"] = int(write.complete)
@@ -94,6 +95,28 @@ def save_posts(db: sqlite_utils.Database, batch: list[PostWrite], *, crawl_id: i
         _plan_comments(row, write, stored_comments[row["id"]], crawl_id, now, writes, outcome)
     _apply(db, writes)
     return outcome
+
+
+def _claim_comments(db: sqlite_utils.Database, rows: list[tuple[dict[str, Any], PostWrite]], outcome: Outcome) -> None:
+    """A comment id belongs to one post. When another page shows it too (a copied page, a
+    widget, a redirect), the post that stored it first keeps it (in this batch: the earlier
+    post) and the other records a ``duplicate`` failure instead of failing the whole batch."""
+    wanted = list({comment_id(row["site"], c["wp_id"]) for row, w in rows for c in w.comments})
+    owner: dict[str, str] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i:i + 500]
+        owner.update(db.execute(f"select id, post_id from comments where id in ({', '.join('?' * len(chunk))})",
+                                chunk).fetchall())
+    for row, write in rows:
+        kept = []
+        for c in write.comments:
+            cid = comment_id(row["site"], c["wp_id"])
+            if owner.setdefault(cid, row["id"]) == row["id"]:
+                kept.append(c)
+            else:
+                outcome.problems.append((row["url"], "duplicate",
+                                         f"comment {c['wp_id']} is already stored under {owner[cid]}; not stored again"))
+        write.comments = kept
 
 
 _POST_REFRESH = ("last_seen", "fetched_at", "fetched_from", "status", "missing_count", "comment_count",

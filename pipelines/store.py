@@ -9,6 +9,7 @@ Scrapy slow its intake instead of buffering without bound.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections import Counter
 from typing import Any
@@ -19,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, threads
 
-from archive import runs, store
+from archive import lock, runs, store
 from archive.clock import utc_now
 from archive.schema import open_db
 from pipelines.items import (
@@ -30,6 +31,8 @@ from pipelines.items import (
     error_reason,
 )
 
+# What one row can make SQLite refuse (a value it cannot bind, a constraint): only that post is lost.
+ROW_ERRORS = (OverflowError, sqlite3.IntegrityError, sqlite3.InterfaceError, TypeError, ValueError)
 STATUS_BY_REASON = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
 # The writer thread's Python work (building rows, sqlite-utils' statements) may otherwise hold the
 # GIL for CPython's default 5 ms at a time while the reactor waits to read fetched pages and the
@@ -47,6 +50,7 @@ class StorePipeline:
         self.batch_size = settings.getint("ARCHIVE_BATCH_SIZE", 50)
         self.full = settings.getbool("ARCHIVE_FULL", False)
         self.db: sqlite_utils.Database | None = None
+        self.lock = ""
         self.site = ""
         self.run_id = 0
         self.pending: list[Any] = []
@@ -66,6 +70,9 @@ class StorePipeline:
     def open_spider(self, spider: Any = None) -> None:
         spider = spider or self.crawler.spider
         sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL))
+        # The store holds the crawl lock, however the crawl was started (CLI, ``scrapy crawl``,
+        # a symlinked path): a second crawl of the same database is refused before it writes.
+        self.lock = lock.acquire(self.db_path)
         self.db = open_db(self.db_path, check_same_thread=False)
         self.site = spider.name
         self.run_id = runs.start_run(self.db, spider.name, spider.base_url, utc_now(), full=self.full)
@@ -92,7 +99,19 @@ class StorePipeline:
 
     def flush(self, items: list[Any]) -> None:
         """Write one batch in one transaction: a kill loses at most the batches not yet written,
-        never a row already written, and never half a post. Each table is written in bulk."""
+        never a row already written, and never half a post. Each table is written in bulk. A row
+        the database refuses fails only its own post: the batch is written again post by post."""
+        try:
+            self._write(items)
+        except ROW_ERRORS:
+            self._write([i for i in items if not isinstance(i, PostItem)])
+            for post in (i for i in items if isinstance(i, PostItem)):
+                try:
+                    self._write([post])
+                except ROW_ERRORS as exc:
+                    self._write([FailureItem(post.site, post.url, "parse", f"could not store the post: {error_reason(exc)}")])
+
+    def _write(self, items: list[Any]) -> None:
         assert self.db is not None
         db, run_id, now = self.db, self.run_id, utc_now()
         posts = [i for i in items if isinstance(i, PostItem)]
@@ -101,7 +120,6 @@ class StorePipeline:
             outcome = store.save_posts(
                 db, [store.PostWrite(vars(p), [vars(c) for c in p.comments], p.comments_complete) for p in posts],
                 crawl_id=run_id, now=now)
-            self._count(outcome.counts)
             problems = [problem for p in posts for problem in p.problems] + outcome.problems
             failures += [store.failure_row(run_id, self.site, url, kind, reason, now) for url, kind, reason in problems]
             if self.keep_captures:
@@ -115,6 +133,7 @@ class StorePipeline:
                     failures.append(store.failure_row(run_id, item.site, item.url, item.kind, item.reason, now,
                                                       item.status))
             store.record_failures(db, failures)
+        self._count(outcome.counts)
         self._count({"errors": len(failures), "times_unparsed": sum(f["kind"] == "time" and f["reason"].startswith("unparsed")
                                                                       for f in failures)})
 
@@ -160,3 +179,4 @@ class StorePipeline:
         self.stats.set_value("archive/status", status)
         self.db.close()
         self.db = None
+        lock.release(self.lock)

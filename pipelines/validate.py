@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipelines.items import PostItem
+from pipelines.values import check_values
 
 
 def validate_post(item: PostItem) -> list[tuple[str, str, str]]:
@@ -31,7 +32,7 @@ class ValidatePipeline:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, PostItem):
-            for problem in validate_post(item):
+            for problem in check_values(item) + validate_post(item):
                 self.stats.inc_value(f"archive/problem_{problem[1]}")
                 item.problems.append(problem)
         return item

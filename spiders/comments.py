@@ -71,18 +71,20 @@ def parse_comments(root: html.HtmlElement) -> list[RawComment]:
 
 
 def _walk(li: html.HtmlElement, parent: int | None, depth: int, found: list[RawComment]) -> None:
-    children = [c for c in li if c.tag in ("ul", "ol") and "children" in c.get("class", "")]
-    for c in children:
-        li.remove(c)
-    comment = _read_comment(li, parent, depth, len(found) + 1)
-    if comment is not None:
-        found.append(comment)
-        parent_for_children = comment.wp_id
-    else:
-        parent_for_children = parent
-    for c in children:
-        for child in _comment_items(c):
-            _walk(child, parent_for_children, depth + 1, found)
+    """Read a thread in display (pre-)order. An explicit stack, not recursion: a hostile or just
+    very long thread may nest deeper than Python's recursion limit."""
+    stack = [(li, parent, depth)]
+    while stack:
+        li, parent, depth = stack.pop()
+        children = [c for c in li if c.tag in ("ul", "ol") and "children" in c.get("class", "")]
+        for c in children:
+            li.remove(c)
+        comment = _read_comment(li, parent, depth, len(found) + 1)
+        if comment is not None:
+            found.append(comment)
+            parent = comment.wp_id
+        replies = [child for c in children for child in _comment_items(c)]
+        stack.extend((reply, parent, depth + 1) for reply in reversed(replies))
 
 
 def _comment_items(container: html.HtmlElement) -> Iterator[html.HtmlElement]:
@@ -128,7 +130,10 @@ def _wp_id_of(li: html.HtmlElement) -> int | None:
         if el.tag in ("ul", "ol"):
             break
     for link in css("[data-commentid]")(li):
-        return int(link.get("data-commentid"))
+        value = (link.get("data-commentid") or "").strip()
+        # Not a number: kept as written, so the validate pipeline records it instead of the
+        # whole page failing here.
+        return int(value) if value.isascii() and value.isdigit() else value  # type: ignore[return-value]
     return None
 
 
