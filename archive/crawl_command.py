@@ -18,7 +18,7 @@ from archive.lock import DatabaseLocked, crawl_lock
 from archive.progress import Progress
 
 EXIT_OK, EXIT_COULD_NOT_RUN, EXIT_WITH_FAILURES = 0, 2, 3
-PAGE_FAILURE_KINDS = ("http", "network", "gone", "parse")
+PAGE_FAILURE_KINDS = ("http", "network", "gone", "parse", "scope", "redirect", "too_large", "too_long", "limit")
 
 
 def fail(message: str) -> None:
@@ -49,7 +49,7 @@ def crawl(sites: tuple[str, ...], db_path: str, base_urls: tuple[str, ...], full
     """Crawl SITES (default: all) into the archive database."""
     from spiders.sites import PROFILES
 
-    names = list(sites) or list(PROFILES)
+    names = list(dict.fromkeys(sites)) or list(PROFILES)  # a site named twice is crawled once
     check_sites(names)
     mirrors = _parse_pairs(base_urls, "--base-url", "SITE=URL")
     for name, url in mirrors.items():
