@@ -51,8 +51,10 @@ def extract_comment_page(body: bytes, encoding: str) -> PageExtract:
 
 
 @lru_cache(maxsize=8)
-def _parser(encoding: str) -> html.HTMLParser:
-    return html.HTMLParser(encoding=encoding)
+def _parser(encoding: str | None) -> html.HTMLParser:
+    """``huge_tree``: without it libxml2 stops nesting at 256 levels and a deep comment thread
+    (each reply two levels down) silently loses every reply past depth ~124."""
+    return html.HTMLParser(encoding=encoding, huge_tree=True)
 
 
 def _parse(body: bytes, encoding: str) -> html.HtmlElement:
@@ -62,7 +64,7 @@ def _parse(body: bytes, encoding: str) -> html.HtmlElement:
         try:
             return html.document_fromstring(body, parser=_parser(encoding))
         except LookupError:  # an encoding name libxml2 does not know: let Python decode
-            return html.document_fromstring(body.decode(encoding, errors="replace"))
+            return html.document_fromstring(body.decode(encoding, errors="replace"), parser=_parser(None))
     except etree.LxmlError as exc:
         raise ValueError(f"unreadable HTML: {exc}") from None
 

@@ -44,6 +44,7 @@ ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 100,
     "pipelines.timestamps.TimestampsPipeline": 200,
     "pipelines.second_source.SecondSourcePipeline": 250,  # fill/cross-check from comment feed and REST
+    "pipelines.safe_html.SafeHtmlPipeline": 270,  # after every comment source: stored HTML cannot run script
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.store.StorePipeline": 900,
 }
@@ -54,10 +55,25 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 TELNETCONSOLE_ENABLED = False
 
-SPIDER_MIDDLEWARES = {"spiders.errors.RecordParseErrors": 50}
+SPIDER_MIDDLEWARES = {
+    "spiders.errors.RecordParseErrors": 50,
+    # Over-long URLs become too_long failure rows instead of Scrapy's silent drop.
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "spiders.limits.UrlLengthLimit": 800,
+}
 DOWNLOADER_MIDDLEWARES = {
+    "spiders.limits.RuntimeBudget": 40,  # ARCHIVE_MAX_RUNTIME: refuses new requests once spent
+    "spiders.scope.RedirectScope": 610,  # sees each 3xx before RedirectMiddleware (600) follows it
     "archive.replay.ReplayMiddleware": 50,  # only with ARCHIVE_REPLAY: answers from stored captures
     "archive.incremental.IncrementalMiddleware": 120,  # skips or conditionally fetches known posts
 }
 ARCHIVE_RECENT_DAYS = 30  # posts this young are revisited every run (their threads still grow)
 ARCHIVE_REVISIT_DAYS = 30  # older posts are revisited when last fetched longer ago than this
+
+# Limits that end traps (README "Running it safely"). Each one that trips writes a failure row.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # bytes per response, after decompression too (a gzip bomb)
+URLLENGTH_LIMIT = 2083  # longer URLs are recorded as too_long, not fetched
+REDIRECT_MAX_TIMES = 10  # a longer chain (or any loop) is recorded as a redirect failure
+ARCHIVE_MAX_RUNTIME = 12 * 3600  # seconds per site; then no new requests, store what we have (0 = none)
+ARCHIVE_MAX_COMMENT_PAGES = 200  # comment pages per post, at most (fewer when the post shows its count)
+ARCHIVE_MAX_LISTING_PAGES = 2000  # listing pages per site when discovering without sitemaps

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from archive.clock import utc_now
@@ -30,10 +29,13 @@ from pipelines.items import (
     error_reason,
 )
 from pipelines.offload import Offload, offload_for
+from spiders import settings as defaults
 from spiders.comments import RawComment
 from spiders.extract import PageExtract, extract_comment_page, extract_post_page
 from spiders.identity import canonical_post_url, live_form, url_key
 from spiders.second_sources import SecondSources, SourcePlan
+from spiders.refusals import LimitReached, failure_kind
+from spiders.sitemaps import read_sitemap
 from spiders.sites import SiteProfile
 from spiders.urls import (
     OriginMap,
@@ -60,6 +62,7 @@ class Thread:
     requested: set[str] = field(default_factory=set)
     finished: bool = False
     plan: SourcePlan | None = None  # the post's comment feed and REST API, asked after its pages
+    limited: bool = False  # a comment-page limit stopped it; recorded once
 
 
 class WordPressSpider(SecondSources, scrapy.Spider):
@@ -81,7 +84,12 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self._known_by_key: dict[str, str] | None = None
         self._discovered: set[str] = set()  # url_key of every candidate: sitemap variants are one page
         self._posts_read: set[str] = set()  # canonical URLs of posts already read in this crawl
+        self._sitemaps_requested: set[str] = set()
         self._sitemaps_pending = 0
+        self._listings: set[str] = set()
+        self._listing_limited = False
+        self.max_comment_pages = defaults.ARCHIVE_MAX_COMMENT_PAGES
+        self.max_listing_pages = defaults.ARCHIVE_MAX_LISTING_PAGES
         self._candidates = 0
         self._fell_back = False
         self._rechecked = False
@@ -92,6 +100,8 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.offload = offload_for(crawler)
+        spider.max_comment_pages = crawler.settings.getint("ARCHIVE_MAX_COMMENT_PAGES")
+        spider.max_listing_pages = crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES")
         return spider
 
     # -- discovery ---------------------------------------------------------------------------
@@ -114,17 +124,24 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         if guessed:
             sitemaps = [self.profile.origin + path for path in self.profile.sitemap_paths]
         for url in sitemaps:
-            yield self._sitemap_request(self.origins.to_fetch(url), guessed=guessed)
+            yield from self._sitemap_request(self.origins.to_fetch(url), guessed=guessed)
 
     def robots_failed(self, failure: Failure) -> Iterator[Any]:
         self.unreachable = f"{self.base_url} unreachable: {failure.getErrorMessage() or failure.type.__name__}"
         self.logger.error(self.unreachable)
         yield FailureItem(self.name, self.origins.to_live(failure.request.url), "network", self.unreachable)
 
-    def _sitemap_request(self, url: str, guessed: bool = False) -> Request:
+    def _sitemap_request(self, url: str, guessed: bool = False) -> Iterator[Request]:
+        """Each sitemap once (robots.txt or an index may name one twice, an index may list
+        itself). Past the dupe filter (``dont_filter``), so every request counted as pending
+        reaches its callback or errback and discovery always finishes."""
+        url = strip_fragment(url)
+        if url in self._sitemaps_requested:
+            return
+        self._sitemaps_requested.add(url)
         self._sitemaps_pending += 1
-        return Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed,
-                       meta={"guessed": guessed})
+        yield Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed,
+                      meta={"guessed": guessed}, dont_filter=True)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         self._sitemaps_pending -= 1
@@ -140,28 +157,31 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     def sitemap_failed(self, failure: Failure) -> Iterator[Any]:
         self._sitemaps_pending -= 1
         self._sitemap_failed = self._sitemap_failed or not failure.request.meta.get("guessed")
-        yield self._network_failure(failure)
+        yield from self._request_failure(failure)
         yield from self._after_sitemaps()
 
     def _read_sitemap(self, response: Response) -> Iterator[Request | FailureItem]:
         try:
-            sitemap = Sitemap(response.body)
-        except Exception as exc:  # lxml raises several types on non-XML bodies
+            kind, entries = read_sitemap(response.body)
+        except ValueError as exc:
             if not response.meta.get("guessed"):
                 self._sitemap_failed = True
                 yield self._failure(response.url, "parse", f"not a sitemap: {exc}", response.status)
             return
-        for entry in sitemap:
-            loc = entry.get("loc", "").strip()
-            if not loc:
-                continue
-            if sitemap.type == "sitemapindex":
-                if not _SKIP_SITEMAP.search(loc):
-                    yield self._sitemap_request(self.origins.to_fetch(loc))
-            elif sitemap.type == "urlset":
-                request = self._candidate(loc, lastmod=entry.get("lastmod"))
-                if request is not None:
-                    yield request
+        for entry in entries:
+            loc = entry.get("loc", "")
+            try:
+                if not loc:
+                    raise ValueError(f"an entry without a URL ({entry!r})")
+                if kind == "sitemapindex":
+                    if not _SKIP_SITEMAP.search(loc):
+                        yield from self._sitemap_request(self.origins.to_fetch(loc))
+                elif kind == "urlset":
+                    request = self._candidate(loc, lastmod=entry.get("lastmod"))
+                    if request is not None:
+                        yield request
+            except ValueError as exc:  # urllib's words for a URL it cannot split
+                yield self._failure(response.url, "parse", f"unreadable sitemap entry {loc[:300]!r}: {exc}"[:500])
 
     def _after_sitemaps(self) -> Iterator[Request]:
         """Once every sitemap is read: check known posts the sitemaps no longer list (deleted
@@ -185,7 +205,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self._fell_back = True
         self.logger.info("sitemaps incomplete or missing; also reading listing pages and the feed")
         for path in self.profile.listing_paths:
-            yield Request(self.base_url + path, callback=self.parse_listing, errback=self.page_failed)
+            yield from self._listing_request(self.base_url + path)
         yield Request(self.base_url + self.profile.feed_path, callback=self.parse_feed, errback=self.page_failed)
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
@@ -200,7 +220,21 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         for href in response.css(PAGINATION_LINKS).xpath("@href").getall():
             url = self.origins.to_fetch(response.urljoin(href))
             if self.origins.is_internal(url) and followable(url):
-                yield Request(strip_fragment(url), callback=self.parse_listing, errback=self.page_failed)
+                yield from self._listing_request(strip_fragment(url), response.url)
+
+    def _listing_request(self, url: str, found_on: str | None = None) -> Iterator[Request | FailureItem]:
+        """Listing pages are bounded by ``ARCHIVE_MAX_LISTING_PAGES``: endless pagination (a
+        calendar, a trap) ends there, with one ``limit`` failure saying so."""
+        if url in self._listings:
+            return
+        if len(self._listings) >= self.max_listing_pages:
+            if not self._listing_limited:
+                self._listing_limited = True
+                yield self._failure(found_on or url, "limit", f"listing pages beyond {self.max_listing_pages}"
+                                    " not followed (ARCHIVE_MAX_LISTING_PAGES)")
+            return
+        self._listings.add(url)
+        yield Request(url, callback=self.parse_listing, errback=self.page_failed)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         self._count_page()
@@ -294,7 +328,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         thread: Thread = failure.request.cb_kwargs["thread"]
         thread.pending.discard(failure.request.url)
         thread.item.comments_complete = False
-        yield self._network_failure(failure)
+        yield from self._request_failure(failure)
         yield from self._finish_if_complete(thread)
 
     def _take_comment_page(self, thread: Thread, response: Response, extract: PageExtract) -> Iterator[Any]:
@@ -302,8 +336,12 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         number = _page_number(response.url, links)
         thread.pages.setdefault(number, extract.comments)
         thread.requested.add(strip_fragment(response.url))
+        limit = self._comment_page_limit(thread.item)
         for url in (u for u, _, _ in links):
             if url not in thread.requested:
+                if len(thread.requested) >= limit:
+                    yield from self._comment_pages_limited(thread, limit)
+                    continue
                 thread.requested.add(url)
                 thread.pending.add(url)
                 yield Request(url, callback=self.parse_comment_page, errback=self.comment_page_failed,
@@ -323,6 +361,24 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             links[url] = (url, number, "newer" in label or "next" in label or "alignright" in label)
         return list(links.values())
 
+    def _comment_page_limit(self, item: PostItem) -> int:
+        """Pages one thread may have: each shows at least one comment, so no more than the count
+        the post displays (plus the bare permalink, which may repeat the newest page), and never
+        more than ``ARCHIVE_MAX_COMMENT_PAGES``."""
+        count = item.comment_count
+        if isinstance(count, int) and count > 0:
+            return min(self.max_comment_pages, count + 1)
+        return self.max_comment_pages
+
+    def _comment_pages_limited(self, thread: Thread, limit: int) -> Iterator[FailureItem]:
+        if thread.limited:
+            return
+        thread.limited = True
+        thread.item.comments_complete = False  # comments not read are not "removed"
+        shown = thread.item.comment_count
+        why = f"the post shows {shown} comments" if limit < self.max_comment_pages else "ARCHIVE_MAX_COMMENT_PAGES"
+        yield self._failure(thread.item.url, "limit", f"comment pages beyond {limit} not followed ({why})")
+
     def _finish_if_complete(self, thread: Thread) -> Iterator[PostItem | Request]:
         """Once every comment page is in, the second sources (spiders/second_sources.py) one
         request at a time; then the post, with everything they said."""
@@ -340,9 +396,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     # -- bookkeeping ---------------------------------------------------------------------------
 
     def page_failed(self, failure: Failure) -> Iterator[Any]:
-        if failure.check(IgnoreRequest):  # skipped on purpose: unchanged, or disallowed by robots.txt
-            return
-        yield self._network_failure(failure)
+        yield from self._request_failure(failure)
 
     def _capture(self, response: Response, live_url: str, fetched_at: str) -> CaptureItem:
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
@@ -352,8 +406,15 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self.logger.warning("%s: %s", url, reason)
         return FailureItem(self.name, self.origins.to_live(url), kind, reason, status)
 
-    def _network_failure(self, failure: Failure) -> FailureItem:
-        return self._failure(failure.request.url, "network", error_reason(failure.value))
+    def _request_failure(self, failure: Failure) -> Iterator[FailureItem]:
+        """The failure row for a request that errored or was refused, under the URL we asked for
+        (before any redirect); none for a request skipped on purpose or a limit already recorded."""
+        kind = failure_kind(failure.value)
+        if kind is None or (isinstance(failure.value, LimitReached) and not failure.value.first):
+            return
+        request = failure.request
+        asked = (request.meta.get("redirect_urls") or [request.url])[0]
+        yield self._failure(asked, kind, error_reason(failure.value))
 
     def _count_page(self) -> None:
         self.crawler.stats.inc_value("archive/pages_fetched")
