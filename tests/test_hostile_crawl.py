@@ -1,0 +1,354 @@
+"""Issue 16, the crawl side: a hostile DDN mirror cannot crash a batch, lead the crawler off the
+site, trap it, hide its sitemaps or make it drop a page without a failure row, and what it stores
+is safe HTML. One crawl of the hostile mirror (a second loopback address plays the other host),
+many asserts; a second crawl spends its run-time budget on a slow trap."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from crawling import crawl, rows
+from hostile_site import (
+    BIG,
+    ORIGIN,
+    HostileMirror,
+    comment,
+    deep_thread,
+    gzip_bomb,
+    post_page,
+)
+from mirror import CONTENT_TYPES, SITES_DIR, MirrorServer
+
+from archive.lock import crawl_lock
+from archive.schema import open_db
+
+LONG_URL = f"{ORIGIN}/long-{'a' * 2100}/"
+DELETED = f"{ORIGIN}/deleted-long-ago/"  # known to the archive, gone from the site and its sitemaps
+LIMITS = ("-s", "DOWNLOAD_MAXSIZE=1000000", "-s", "ARCHIVE_MAX_COMMENT_PAGES=6", "-s", "ARCHIVE_MAX_LISTING_PAGES=4")
+HOSTILE_BODY = (
+    '<p>Kept text.</p><iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>'
+    '<object data="evil.swf"></object><p style="width: expression(alert(1))">Styled.</p>'
+    '<a href="javascript:alert(1)">js link</a> <a href="data:text/html,&lt;script&gt;x&lt;/script&gt;">data link</a>'
+    ' <a href="https://example.org/ok">fine link</a>'
+)
+
+
+def sitemap(urls: list[str]) -> str:
+    entries = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
+    return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+
+
+def arm(site: HostileMirror, elsewhere: MirrorServer) -> None:
+    """Every hostile page of issue 16 on one mirror."""
+    robots = site.root.joinpath("robots.txt").read_text()
+    site.set_page("/robots.txt", robots + f"Sitemap: {ORIGIN}/wp-sitemap.xml\nSitemap: {ORIGIN}/missing-sitemap.xml\n")
+    index = site.root.joinpath("wp-sitemap.xml").read_text()
+    child = f"<sitemap><loc>{ORIGIN}/wp-sitemap-posts-post-1.xml</loc></sitemap>"
+    site.set_page("/wp-sitemap.xml", index.replace(child, child + child))  # one child listed twice
+    saved = site.root.joinpath("wp-sitemap-posts-post-1.xml").read_text()
+    listed = [f"{ORIGIN}{p}" for p in (
+        "/huge-comment-id/", "/huge-post-id/", "/abc-comment-id/", "/copied-a/", "/copied-b/", "/off-site/",
+        "/to-live/", "/loop-a/", "/too-large/", "/gzip-bomb/", "/deep-300/", "/deep-1000/",
+        "/endless-comments/", "/ceiling-trap/", "/hostile-markup/")] + [LONG_URL, "http://[::1"]
+    extra = "".join(f"<url><loc>{u}</loc></url>" for u in listed) + "<url><lastmod>2024-01-01</lastmod></url>"
+    site.set_page("/wp-sitemap-posts-post-1.xml", saved.replace("</urlset>", extra + "</urlset>"))
+    site.set_page("/huge-comment-id/", post_page("/huge-comment-id/", 880001, "Huge comment id", comment(
+        BIG, "too big an id", post_path="/huge-comment-id/") + comment(880101, "an ordinary comment")))
+    site.set_page("/huge-post-id/", post_page("/huge-post-id/", BIG, "Huge post id", comment(
+        880201, "on a post with a huge id"), heading=f"{BIG} Comments"))
+    site.set_page("/abc-comment-id/", post_page("/abc-comment-id/", 880003, "Letters for an id", comment(
+        "abc", "an id that is no number", with_id=False) + comment(880301, "a numbered comment")))
+    for slug, wp_id, own in (("copied-a", 880004, 880402), ("copied-b", 880005, 880403)):
+        site.set_page(f"/{slug}/", post_page(f"/{slug}/", wp_id, f"Copy {slug}", comment(
+            880401, "shown on two pages", post_path=f"/{slug}/") + comment(own, f"only on {slug}")))
+    site.redirect_to("/off-site/", elsewhere.base_url + "/naloxone-every-service-should-be-handing-it-out/")
+    site.redirect_to("/to-live/", f"{ORIGIN}/landed-here/")
+    site.set_page("/landed-here/", post_page("/landed-here/", 880006, "Landed here"))
+    site.redirect("/loop-a/", "/loop-b/")
+    site.redirect("/loop-b/", "/loop-a/")
+    site.set_page("/too-large/", post_page("/too-large/", 880012, "Too large", body="<p>" + "x" * 1_500_000 + "</p>"))
+    site.set_page("/gzip-bomb/", gzip_bomb(20_000_000), CONTENT_TYPES[".html"], headers={"Content-Encoding": "gzip"})
+    site.set_page("/deep-300/", post_page("/deep-300/", 880007, "Deep 300", deep_thread(300, 700000, "/deep-300/")))
+    site.set_page("/deep-1000/", post_page("/deep-1000/", 880008, "Deep 1000", deep_thread(1000, 710000, "/deep-1000/")))
+    newer = f'<div class="navigation"><a class="next" href="{ORIGIN}/endless-comments/comment-page-2/#comments">Newer Comments</a></div>'
+    site.set_page("/endless-comments/", post_page("/endless-comments/", 880009, "Endless comments", comment(
+        880901, "the first page"), heading="2 Comments", after_list=newer))
+    site.set_page("/ceiling-trap/", post_page("/ceiling-trap/", 880010, "Ceiling trap", comment(
+        881001, "no count shown"), heading="Comments", after_list=newer.replace("endless-comments", "ceiling-trap")))
+    site.set_page("/hostile-markup/", post_page("/hostile-markup/", 880011, "Hostile markup", comment(
+        881101, 'see <a href="javascript:alert(2)">this</a><iframe srcdoc="x"></iframe>',
+        author_url="javascript:alert(3)") + comment(881102, "a site", author_url="https://reader.example/"),
+        body=HOSTILE_BODY))
+    site.endless_listing = True
+
+
+def seed_known_post(db: Path) -> None:
+    """The archive remembers a post the site has since deleted (and unlisted)."""
+    archive = open_db(str(db))
+    archive["posts"].insert({"id": "ddn:post:5", "site": "ddn", "wp_id": 5, "url": DELETED, "title": "Deleted",
+                             "status": "live", "missing_count": 0, "published": "2020-01-01T00:00:00Z",
+                             "fetched_at": "2025-11-01T00:00:00Z", "comments_complete": 1, "content_hash": "x"})
+    archive.close()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory):
+    db = tmp_path_factory.mktemp("hostile") / "archive.db"
+    seed_known_post(db)
+    with HostileMirror() as site, MirrorServer(SITES_DIR / "ddn", host="127.0.0.2") as elsewhere:
+        arm(site, elsewhere)
+        started = time.monotonic()
+        result = crawl("ddn", site.base_url, db, *LIMITS, timeout=180)
+        yield {"db": db, "result": result, "site": site, "elsewhere": elsewhere,
+               "seconds": time.monotonic() - started}
+
+
+def failures(db: Path, kind: str | None = None) -> list[dict]:
+    if kind is None:
+        return rows(db, "select * from failures order by id")
+    return rows(db, "select * from failures where kind = ? order by id", (kind,))
+
+
+def post(db: Path, path: str) -> dict | None:
+    found = rows(db, "select * from posts where url = ?", (ORIGIN + path,))
+    return found[0] if found else None
+
+
+def comment_ids(db: Path, path: str) -> list[int]:
+    return [r["wp_id"] for r in rows(db, "select c.wp_id from comments c join posts p on p.id = c.post_id"
+                                          " where p.url = ? order by c.position", (ORIGIN + path,))]
+
+
+def test_the_run_completes_with_failures(hostile) -> None:
+    result, db = hostile["result"], hostile["db"]
+    assert result.returncode == 3, result.stdout + result.stderr
+    run = rows(db, "select * from crawls")[-1]
+    assert run["status"] == "ok"
+    assert "Traceback" not in result.stderr
+
+
+def test_ids_beyond_sqlite_or_not_numbers_fail_only_their_row(hostile) -> None:
+    db = hostile["db"]
+    assert comment_ids(db, "/huge-comment-id/") == [880101]
+    assert comment_ids(db, "/abc-comment-id/") == [880301]
+    huge_post = post(db, "/huge-post-id/")
+    assert huge_post is not None and huge_post["wp_id"] is None and huge_post["comment_count"] is None
+    assert comment_ids(db, "/huge-post-id/") == [880201]
+    parse = {(f["url"], f["reason"]) for f in failures(db, "parse")}
+    assert any(url == f"{ORIGIN}/huge-comment-id/" and str(BIG) in reason for url, reason in parse), parse
+    assert any(url == f"{ORIGIN}/abc-comment-id/" and "'abc'" in reason for url, reason in parse), parse
+    assert sum(url == f"{ORIGIN}/huge-post-id/" for url, _ in parse) == 2, parse  # its id and its count
+    # The saved site's own posts were stored in the same batches.
+    assert post(db, "/naloxone-every-service-should-be-handing-it-out/") is not None
+
+
+def test_a_comment_two_pages_show_is_kept_once(hostile) -> None:
+    db = hostile["db"]
+    a, b = comment_ids(db, "/copied-a/"), comment_ids(db, "/copied-b/")
+    assert sorted([a, b]) == sorted([[880401, 880402], [880403]]) or sorted([a, b]) == sorted([[880402], [880401, 880403]])
+    loser = "/copied-b/" if 880401 in a else "/copied-a/"
+    dup = [f for f in failures(db, "duplicate") if f["url"] == ORIGIN + loser]
+    assert len(dup) == 1 and "880401" in dup[0]["reason"], failures(db)
+
+
+def test_redirect_to_another_host_is_refused_and_recorded(hostile) -> None:
+    db, elsewhere = hostile["db"], hostile["elsewhere"]
+    assert elsewhere.requests == []
+    scope = [f for f in failures(db, "scope") if f["url"] == f"{ORIGIN}/off-site/"]
+    assert len(scope) == 1 and elsewhere.base_url in scope[0]["reason"], failures(db)
+    assert not rows(db, "select id from posts where fetched_from like '%127.0.0.2%'")
+
+
+def test_redirect_to_the_live_origin_stays_on_the_mirror(hostile) -> None:
+    db, site = hostile["db"], hostile["site"]
+    assert site.count("/landed-here/") == 1
+    assert rows(db, "select count(*) n from posts where title = 'Landed here'")[0]["n"] == 1
+    assert not [f for f in failures(db) if "landed-here" in f["url"] or "landed-here" in f["reason"]]
+
+
+def test_redirect_loop_is_a_failure_row(hostile) -> None:
+    loops = [f for f in failures(hostile["db"], "redirect") if f["url"] == f"{ORIGIN}/loop-a/"]
+    assert len(loops) == 1 and "loop" in loops[0]["reason"], failures(hostile["db"])
+
+
+def test_comment_page_traps_end_at_what_the_page_declares(hostile) -> None:
+    db, site = hostile["db"], hostile["site"]
+    endless = [p for _, p, _ in site.requests if p.startswith("/endless-comments/comment-page-")]
+    ceiling = [p for _, p, _ in site.requests if p.startswith("/ceiling-trap/comment-page-")]
+    assert len(endless) == 2, endless  # "2 Comments": the post page and at most two more pages
+    assert len(ceiling) == 5, ceiling  # no count shown: ARCHIVE_MAX_COMMENT_PAGES=6 pages in all
+    for path in ("/endless-comments/", "/ceiling-trap/"):
+        stored = post(db, path)
+        assert stored is not None and stored["comments_complete"] == 0
+        assert [f for f in failures(db, "limit") if f["url"] == ORIGIN + path], failures(db)
+    assert len(comment_ids(db, "/ceiling-trap/")) == 6
+
+
+def test_listing_trap_ends_at_its_setting(hostile) -> None:
+    db, site = hostile["db"], hostile["site"]
+    listings = [p for _, p, _ in site.requests if p == "/" or p.startswith("/page/")]
+    assert len(listings) == 4, listings  # ARCHIVE_MAX_LISTING_PAGES=4
+    assert [f for f in failures(db, "limit") if "listing" in f["reason"]], failures(db)
+
+
+def test_duplicate_sitemap_lines_are_harmless(hostile) -> None:
+    """Discovery finished: the fallback ran and the known post no sitemap lists was rechecked."""
+    db, site = hostile["db"], hostile["site"]
+    assert site.count("/wp-sitemap.xml") == 1 and site.count("/wp-sitemap-posts-post-1.xml") == 1
+    assert site.count("/deleted-long-ago/") == 1
+    assert rows(db, "select missing_count from posts where url = ?", (DELETED,)) == [{"missing_count": 1}]
+    assert site.count("/") == 1  # listings were read after the missing sitemap
+    truth = [p["url"] for p in site.expected["posts"]]
+    stored = {r["url"] for r in rows(db, "select url from posts")}
+    assert set(truth) <= stored
+
+
+def test_every_drop_is_a_failure_row(hostile) -> None:
+    db = hostile["db"]
+    too_large = {f["url"]: f["reason"] for f in failures(db, "too_large")}
+    assert set(too_large) == {f"{ORIGIN}/too-large/", f"{ORIGIN}/gzip-bomb/"}, failures(db)
+    assert [f["url"] for f in failures(db, "too_long")] == [LONG_URL]
+    unreadable = [f for f in failures(db, "parse") if f["url"] == f"{ORIGIN}/wp-sitemap-posts-post-1.xml"]
+    assert len(unreadable) == 2, failures(db)  # the entry with a broken URL and the one with none
+    assert any("http://[::1" in f["reason"] for f in unreadable)
+
+
+def test_threads_deeper_than_libxml2s_limit_are_read_whole(hostile) -> None:
+    db = hostile["db"]
+    for path, depth, first in (("/deep-300/", 300, 700000), ("/deep-1000/", 1000, 710000)):
+        assert comment_ids(db, path) == list(range(first, first + depth)), path
+        assert rows(db, "select max(c.depth) d from comments c join posts p on p.id = c.post_id where p.url = ?",
+                    (ORIGIN + path,)) == [{"d": depth}]
+
+
+def test_stored_html_is_safe(hostile) -> None:
+    db = hostile["db"]
+    body = post(db, "/hostile-markup/")["body_html"]
+    for bad in ("srcdoc", "<object", "expression(", "javascript:", "data:text"):
+        assert bad not in body, (bad, body)
+    assert "Kept text." in body and 'href="https://example.org/ok"' in body
+    found = rows(db, "select wp_id, author_url, body_html from comments where wp_id in (881101, 881102) order by wp_id")
+    assert found[0]["author_url"] is None and "javascript:" not in found[0]["body_html"]
+    assert "srcdoc" not in found[0]["body_html"] and "see" in found[0]["body_html"]
+    assert found[1]["author_url"] == "https://reader.example/"
+    # The raw page stays in the captures, as fetched.
+    raw = rows(db, "select count(*) n from captures where url = ?", (f"{ORIGIN}/hostile-markup/",))
+    assert raw == [{"n": 1}]
+
+
+# -- the run-time budget -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def budget(tmp_path_factory: pytest.TempPathFactory):
+    """A slow endless thread with no declared count and a high ceiling: only the budget ends it."""
+    db = tmp_path_factory.mktemp("budget") / "archive.db"
+    with HostileMirror() as site:
+        site.set_page("/wp-sitemap-posts-post-1.xml", sitemap([f"{ORIGIN}/slow-trap/"]))
+        newer = f'<div class="navigation"><a class="next" href="{ORIGIN}/slow-trap/comment-page-2/">Newer Comments</a></div>'
+        site.set_page("/slow-trap/", post_page("/slow-trap/", 880020, "Slow trap", comment(882001, "first"),
+                                               heading="Comments", after_list=newer))
+        for n in range(2, 200):
+            site.delay(f"/slow-trap/comment-page-{n}/", 0.3)
+        started = time.monotonic()
+        result = crawl("ddn", site.base_url, db, "-s", "ARCHIVE_MAX_RUNTIME=3", "-s", "ARCHIVE_MAX_COMMENT_PAGES=10000",
+                       timeout=120)
+        yield {"db": db, "result": result, "seconds": time.monotonic() - started}
+
+
+def test_the_run_time_budget_ends_a_trap_cleanly(budget) -> None:
+    db, result = budget["db"], budget["result"]
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert budget["seconds"] < 30
+    run = rows(db, "select * from crawls")[-1]
+    assert run["status"] == "ok" and run["finished"] is not None
+    limit = failures(db, "limit")
+    assert len(limit) == 1 and "ARCHIVE_MAX_RUNTIME" in limit[0]["reason"], failures(db)
+    stored = post(db, "/slow-trap/")
+    assert stored is not None and stored["comments_complete"] == 0 and len(comment_ids(db, "/slow-trap/")) >= 2
+    with crawl_lock(str(db)):  # the lock was released
+        pass
+
+
+def test_sqlite_cannot_hold_the_huge_values() -> None:
+    """Why item 2 matters: these values cannot be written as they are."""
+    with pytest.raises(OverflowError):
+        sqlite3.connect(":memory:").execute("select ?", [BIG])
+
+
+# -- one bad row, one batch --------------------------------------------------------------------
+
+
+def test_a_row_sqlite_refuses_fails_only_its_post(tmp_db: Path) -> None:
+    """Even a value no check caught: the batch is written again post by post."""
+    from types import SimpleNamespace
+
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.items import PostItem
+    from pipelines.store import StorePipeline
+
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB": str(tmp_db)})
+    pipeline = StorePipeline.from_crawler(crawler)
+    spider = SimpleNamespace(name="ddn", base_url=ORIGIN)
+    pipeline.open_spider(spider)
+    good = PostItem(site="ddn", url=f"{ORIGIN}/good/", fetched_url=f"{ORIGIN}/good/", wp_id=1, title="Good",
+                    body_html="<p>fine</p>")
+    bad = PostItem(site="ddn", url=f"{ORIGIN}/bad/", fetched_url=f"{ORIGIN}/bad/", wp_id=2, title="Bad",
+                   comment_count=BIG)
+    pipeline.flush([good, bad])
+    pipeline.finish_run(spider, "finished")
+    assert [r["url"] for r in rows(tmp_db, "select url from posts")] == [f"{ORIGIN}/good/"]
+    failed = rows(tmp_db, "select url, kind, reason from failures")
+    assert len(failed) == 1 and failed[0]["url"] == f"{ORIGIN}/bad/" and failed[0]["kind"] == "parse"
+    assert "OverflowError" in failed[0]["reason"]
+
+
+# -- the lock belongs to the database ------------------------------------------------------------
+
+
+def test_a_symlinked_path_meets_the_same_lock(tmp_path: Path, mirror_factory) -> None:
+    site = mirror_factory("ddn")
+    real, link = tmp_path / "real.db", tmp_path / "link.db"
+    link.symlink_to(real)
+    with crawl_lock(str(real)):
+        result = crawl("ddn", site.base_url, link)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(f"error: another crawl is writing {link}"), result.stderr
+    assert site.count() == 0
+
+
+def test_scrapy_crawl_is_refused_while_a_crawl_holds_the_lock(tmp_path: Path, mirror_factory) -> None:
+    import subprocess
+    import sys
+
+    from crawling import ROOT
+
+    site = mirror_factory("ddn")
+    real, link = tmp_path / "real.db", tmp_path / "link.db"
+    link.symlink_to(real)
+    with crawl_lock(str(real)):
+        result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "ddn", "-a", f"base_url={site.base_url}",
+                                 "-s", f"ARCHIVE_DB={link}", "-s", "LOG_LEVEL=ERROR"],
+                                capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode != 0
+    assert f"another crawl is writing {link}" in result.stderr
+    assert site.count() == 0
+    assert not real.exists() or rows(real, "select count(*) n from crawls") == [{"n": 0}]
+
+
+def test_a_site_named_twice_is_crawled_once(tmp_db: Path, ddn_mirror: MirrorServer) -> None:
+    result = crawl("ddn", ddn_mirror.base_url, tmp_db, "ddn")
+    assert result.returncode in (0, 3), result.stdout + result.stderr
+    assert rows(tmp_db, "select site, status from crawls") == [{"site": "ddn", "status": "ok"}]
+
+
+def test_the_default_limits() -> None:
+    from spiders import settings
+
+    assert settings.DOWNLOAD_MAXSIZE == 32 * 1024 * 1024
+    assert settings.URLLENGTH_LIMIT == 2083
+    assert settings.ARCHIVE_MAX_RUNTIME > 0 and settings.ARCHIVE_MAX_COMMENT_PAGES > 0
