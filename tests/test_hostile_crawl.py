@@ -352,3 +352,117 @@ def test_the_default_limits() -> None:
     assert settings.DOWNLOAD_MAXSIZE == 32 * 1024 * 1024
     assert settings.URLLENGTH_LIMIT == 2083
     assert settings.ARCHIVE_MAX_RUNTIME > 0 and settings.ARCHIVE_MAX_COMMENT_PAGES > 0
+
+
+# -- the pieces, without a server ---------------------------------------------------------------
+
+
+def _scope(base_url: str = "http://127.0.0.1:8123", max_times: int = 3):
+    from types import SimpleNamespace
+
+    from spiders.scope import RedirectScope
+    from spiders.urls import OriginMap
+
+    crawler = SimpleNamespace(spider=SimpleNamespace(origins=OriginMap(ORIGIN, base_url)),
+                              settings=SimpleNamespace(getint=lambda name: max_times))
+    return RedirectScope(crawler)
+
+
+@pytest.mark.parametrize(("location", "expected"), [
+    ("http://drinkanddrugsnews.com/a/", "http://127.0.0.1:8123/a/"),  # live origin, other scheme, no www
+    ("https://www.drinkanddrugsnews.com/a/?x=1", "http://127.0.0.1:8123/a/?x=1"),
+    ("/relative/", "http://127.0.0.1:8123/relative/"),
+    ("http://127.0.0.1:8123/b/", "http://127.0.0.1:8123/b/"),  # the mirror itself
+])
+def test_redirects_within_the_site_are_followed_on_the_mirror(location: str, expected: str) -> None:
+    from scrapy.http import Request, Response
+
+    request = Request("http://127.0.0.1:8123/start/")
+    response = Response(request.url, status=301, headers={"Location": location}, request=request)
+    from urllib.parse import urljoin
+
+    location = _scope().process_response(request, response).headers[b"Location"].decode()
+    assert urljoin(request.url, location) == expected  # as RedirectMiddleware will resolve it
+
+
+@pytest.mark.parametrize("location", [
+    "http://127.0.0.2:8123/a/", "http://127.0.0.1:9999/a/", "https://evil.example/", "https://drinkanddrugsnews.com.evil.example/",
+])
+def test_redirects_elsewhere_are_refused(location: str) -> None:
+    from scrapy.http import Request, Response
+
+    from spiders.refusals import OutOfScope
+
+    request = Request("http://127.0.0.1:8123/start/")
+    response = Response(request.url, status=302, headers={"Location": location}, request=request)
+    with pytest.raises(OutOfScope, match="redirected off the site"):
+        _scope().process_response(request, response)
+
+
+def test_an_over_long_redirect_chain_is_refused() -> None:
+    from scrapy.http import Request, Response
+
+    from spiders.refusals import RedirectTrap
+
+    chain = [f"http://127.0.0.1:8123/{n}/" for n in range(3)]
+    request = Request("http://127.0.0.1:8123/3/", meta={"redirect_urls": chain})
+    response = Response(request.url, status=301, headers={"Location": "/4/"}, request=request)
+    with pytest.raises(RedirectTrap, match="more than 3 redirects"):
+        _scope(max_times=3).process_response(request, response)
+
+
+@pytest.mark.parametrize(("raw", "kept", "gone"), [
+    ('<p onclick="x()">a</p>', "<p>a</p>", "onclick"),
+    ('<a href="javascript:alert(1)">a</a>', "<a>a</a>", "javascript"),
+    ('<a href="data:text/html,x">a</a>', "<a>a</a>", "data:"),
+    ('<img src="https://s/i.jpg" alt="i" onerror="x">', '<img src="https://s/i.jpg" alt="i">', "onerror"),
+    ('<iframe src="https://www.youtube.com/embed/x" srcdoc="&lt;b&gt;"></iframe>',
+     '<iframe src="https://www.youtube.com/embed/x"></iframe>', "srcdoc"),
+    ('<p style="x:expression(1)" class="lead">t</p>', '<p class="lead">t</p>', "expression"),
+    ("<object data=x><embed src=y>t</object><style>p{}</style><p>k</p>", "<p>k</p>", "object"),
+    ('<a href="https://example.org/">ok</a>', '<a href="https://example.org/">ok</a>', "rel="),
+])
+def test_safe_html_keeps_content_and_drops_what_runs(raw: str, kept: str, gone: str) -> None:
+    from pipelines.safe_html import safe_html
+
+    assert safe_html(raw) == kept
+    assert gone not in safe_html(raw)
+    assert safe_html(safe_html(raw)) == safe_html(raw)
+
+
+def test_author_url_keeps_only_web_addresses() -> None:
+    from pipelines.safe_html import web_url
+
+    assert web_url(" https://a.example/ ") == "https://a.example/"
+    assert [web_url(u) for u in ("javascript:alert(1)", "data:text/html,x", "mailto:a@b", "http://[::1", "", None,
+                                 "//a.example/")] == [None] * 7
+
+
+def test_values_sqlite_cannot_hold_become_problems() -> None:
+    from pipelines.items import CommentItem, PostItem
+    from pipelines.values import check_values
+
+    def c(wp_id, parent=None):
+        return CommentItem(wp_id=wp_id, parent_wp_id=parent, depth=1, position=0, author="A", author_url=None,
+                           posted_raw=None)
+
+    item = PostItem(site="ddn", url=f"{ORIGIN}/p/", fetched_url="", wp_id=2**63, title="t", comment_count=-(2**63) - 1,
+                    comments=[c(1), c("abc"), c(BIG), c(2, parent=BIG), c(3, parent=1)])
+    problems = check_values(item)
+    assert (item.wp_id, item.comment_count) == (None, None)
+    assert [(x.wp_id, x.parent_wp_id, x.position) for x in item.comments] == [(1, None, 1), (2, None, 2), (3, 1, 3)]
+    assert item.comments_complete is False
+    assert [kind for _, kind, _ in problems] == ["parse", "parse", "parse", "parse", "orphan"]
+    assert check_values(item) == []  # repaired: nothing left to say
+
+
+def test_a_meta_refresh_off_the_site_is_refused_before_it_is_sent() -> None:
+    from scrapy.http import Request
+
+    from spiders.refusals import OutOfScope
+
+    request = Request("https://evil.example/x", meta={"redirect_urls": ["http://127.0.0.1:8123/a/"]})
+    with pytest.raises(OutOfScope, match="http://127.0.0.1:8123/a/ redirected off the site"):
+        _scope().process_request(request)
+    live = Request(f"{ORIGIN}/b/", meta={"redirect_urls": ["http://127.0.0.1:8123/a/"]})
+    assert _scope().process_request(live).url == "http://127.0.0.1:8123/b/"
