@@ -26,6 +26,7 @@ from archive.lock import crawl_lock
 from archive.schema import open_db
 
 LONG_URL = f"{ORIGIN}/long-{'a' * 2100}/"
+LONG_SITEMAP = f"{ORIGIN}/wp-sitemap-{'b' * 2100}.xml"  # listed in the index: dropped, still accounted for
 DELETED = f"{ORIGIN}/deleted-long-ago/"  # known to the archive, gone from the site and its sitemaps
 LIMITS = ("-s", "DOWNLOAD_MAXSIZE=1000000", "-s", "ARCHIVE_MAX_COMMENT_PAGES=6", "-s", "ARCHIVE_MAX_LISTING_PAGES=4")
 HOSTILE_BODY = (
@@ -47,7 +48,8 @@ def arm(site: HostileMirror, elsewhere: MirrorServer) -> None:
     site.set_page("/robots.txt", robots + f"Sitemap: {ORIGIN}/wp-sitemap.xml\nSitemap: {ORIGIN}/missing-sitemap.xml\n")
     index = site.root.joinpath("wp-sitemap.xml").read_text()
     child = f"<sitemap><loc>{ORIGIN}/wp-sitemap-posts-post-1.xml</loc></sitemap>"
-    site.set_page("/wp-sitemap.xml", index.replace(child, child + child))  # one child listed twice
+    too_long = f"<sitemap><loc>{LONG_SITEMAP}</loc></sitemap>"
+    site.set_page("/wp-sitemap.xml", index.replace(child, child + child + too_long))  # one child listed twice
     saved = site.root.joinpath("wp-sitemap-posts-post-1.xml").read_text()
     listed = [f"{ORIGIN}{p}" for p in (
         "/huge-comment-id/", "/huge-post-id/", "/abc-comment-id/", "/copied-a/", "/copied-b/", "/off-site/",
@@ -210,7 +212,7 @@ def test_every_drop_is_a_failure_row(hostile) -> None:
     db = hostile["db"]
     too_large = {f["url"]: f["reason"] for f in failures(db, "too_large")}
     assert set(too_large) == {f"{ORIGIN}/too-large/", f"{ORIGIN}/gzip-bomb/"}, failures(db)
-    assert [f["url"] for f in failures(db, "too_long")] == [LONG_URL]
+    assert sorted(f["url"] for f in failures(db, "too_long")) == sorted([LONG_URL, LONG_SITEMAP])
     unreadable = [f for f in failures(db, "parse") if f["url"] == f"{ORIGIN}/wp-sitemap-posts-post-1.xml"]
     assert len(unreadable) == 2, failures(db)  # the entry with a broken URL and the one with none
     assert any("http://[::1" in f["reason"] for f in unreadable)
