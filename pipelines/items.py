@@ -22,6 +22,7 @@ class CommentItem:
     author_url: str | None
     posted_raw: str | None  # the visible date text, exactly as shown
     posted_machine: str | None = None  # a machine-readable value (``<time datetime>``) if any
+    posted_title: str | None = None  # a date in the time element's ``title`` (wpDiscuz's exact time)
     posted_at: str | None = None  # UTC ``YYYY-MM-DDTHH:MM:SSZ``, set by the timestamps pipeline
     posted_source: str | None = None  # 'datetime-attr', 'text' or None when unparsed
     posted_ambiguous: bool = False  # local time fell in the repeated autumn hour
@@ -31,6 +32,7 @@ class CommentItem:
     url: str | None = None  # canonical comment permalink
     page: int = 1  # comment page it was found on
     awaiting_moderation: bool = False
+    class_depth: int | None = None  # what the theme's ``depth-N`` class says; nesting gives ``depth``
 
 
 @dataclass

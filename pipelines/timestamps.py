@@ -9,8 +9,13 @@ Rules (design.md "Times", field guide §6):
 * Visible text is day-first local wall time in ``tz``. The site's strptime ``formats`` are tried
   first (microseconds); dateparser, with explicit settings and one shared parser, is the fallback.
 * Relative text ("17 days ago") only means something against the page's generation time, so it
-  is parsed only when ``relative_base`` is given. Text that needs a base to fill in missing parts
-  (a bare time, a date without a year) is never guessed.
+  is parsed only when ``relative_base`` is given. The crawl never gives one: a page's clock is
+  not the comment's, and "7 years ago" read as the fetch time minus seven years is a precise and
+  wrong instant (worse than none). It stays NULL with ``posted_raw`` kept and a ``time`` failure.
+  Text that needs a base to fill in missing parts (a bare time, a date without a year) is never
+  guessed.
+* A date in a ``title`` attribute (wpDiscuz shows "4 years ago" and keeps the exact local time
+  there) is read like visible text, after the machine value and before the visible text.
 * Local times are localised with ``zoneinfo`` by us, never by dateparser (dateparser/pytz and
   zoneinfo disagree on the DST edges). Our rule for the edges, on purpose: always take the
   ``fold=0`` reading and flag it ``ambiguous``. In the hour repeated when the clocks go back
@@ -43,13 +48,14 @@ from pipelines.items import CommentItem, PostItem
 from spiders.sites import COMMON_DATE_FORMATS
 
 SOURCE_MACHINE = "datetime-attr"
+SOURCE_TITLE = "title-attr"
 SOURCE_TEXT = "text"
 
 
 @dataclass(frozen=True)
 class TimeResult:
     utc: str | None  # 'YYYY-MM-DDTHH:MM:SSZ' or None when it cannot be parsed
-    source: str | None  # 'datetime-attr' (machine value), 'text' (visible text) or None
+    source: str | None  # 'datetime-attr' (machine value), 'title-attr', 'text' (visible text) or None
     ambiguous: bool = False  # local time fell in the repeated autumn (or skipped spring) hour
 
 
@@ -63,12 +69,14 @@ def normalise_time(
     formats: Sequence[str] = (),
     tz: str = "Europe/London",
     relative_base: datetime | None = None,
+    title: str | None = None,
 ) -> TimeResult:
-    """Turn a machine value or visible date text into a UTC instant; see the module docstring.
+    """Turn a machine value, a ``title`` date or visible date text into a UTC instant; see the
+    module docstring.
 
     ``relative_base`` is when the page was generated; naive values are taken as UTC.
     """
-    return _normalise_cached(raw or None, machine or None, tuple(formats), tz, relative_base)
+    return _normalise_cached(raw or None, machine or None, tuple(formats), tz, relative_base, title or None)
 
 
 @lru_cache(maxsize=8192)
@@ -78,12 +86,17 @@ def _normalise_cached(
     formats: tuple[str, ...],
     tz: str,
     relative_base: datetime | None,
+    title: str | None = None,
 ) -> TimeResult:
     zone = ZoneInfo(tz)
     if machine:
         result = _from_machine(machine, zone, SOURCE_MACHINE)
         if result.utc:
             return result
+    if title:
+        result = _from_text(title, formats, zone, None)
+        if result.utc:
+            return TimeResult(result.utc, SOURCE_TITLE, result.ambiguous)
     if raw:
         return _from_text(raw, formats, zone, relative_base)
     return UNPARSED
@@ -122,6 +135,7 @@ def _rfc2822(value: str) -> datetime | None:
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _EDGE_JUNK = re.compile(r"^[\s|,·•–—-]+|(?:\s*(?:\||says:?|[,·•–—-]))+\s*$", re.IGNORECASE)
 _WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+_LEAD_WORDS = re.compile(r"^(?:(?:posted|published|written)\s+)?on\s+", re.IGNORECASE)  # Divi: "on 5 July 2019 at …"
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 _MERIDIEM = re.compile(r"(\d)\s*([ap])\.?\s?m\b\.?", re.IGNORECASE)
 _RELATIVE_WORDS = re.compile(r"\b(?:ago|yesterday|today|now)\b", re.IGNORECASE)
@@ -134,6 +148,7 @@ def clean_text(raw: str) -> str:
     """
     text = " ".join(raw.translate(_INVISIBLE).split())  # also folds NBSP and narrow NBSP
     text = _EDGE_JUNK.sub("", text)
+    text = _LEAD_WORDS.sub("", text)
     text = _WEEKDAY.sub("", text)
     text = _ORDINAL.sub(r"\1", text)
     return _MERIDIEM.sub(lambda m: f"{m[1]} {m[2].upper()}M", text)
@@ -253,10 +268,10 @@ class TimestampsPipeline:
         profile = getattr(spider, "profile", None)
         formats = tuple(getattr(profile, "date_formats", ()) or COMMON_DATE_FORMATS)
         tz = getattr(profile, "timezone", None) or "Europe/London"
-        base = _parse_fetched_at(item.fetched_at)
 
-        def norm(raw: str | None, machine: str | None, url: str | None) -> TimeResult:
-            result = normalise_time(raw, machine, formats=formats, tz=tz, relative_base=base)
+        def norm(raw: str | None, machine: str | None, url: str | None, title: str | None = None) -> TimeResult:
+            # No relative_base, on purpose: see the module docstring.
+            result = normalise_time(raw, machine, formats=formats, tz=tz, title=title)
             self._count(item, result, raw, machine, url or item.url)
             return result
 
@@ -270,7 +285,7 @@ class TimestampsPipeline:
 
     @staticmethod
     def _comment(comment: CommentItem, norm: Any) -> None:
-        result = norm(comment.posted_raw, comment.posted_machine, comment.url)
+        result = norm(comment.posted_raw, comment.posted_machine, comment.url, comment.posted_title)
         comment.posted_at, comment.posted_source = result.utc, result.source
         comment.posted_ambiguous = result.ambiguous
 
@@ -282,15 +297,6 @@ class TimestampsPipeline:
         shown = raw or machine
         if result.utc is None and shown:
             self.stats.inc_value("archive/time_unparsed")
-            item.problems.append((url, "time", f"unparsed time {shown!r}"))
-
-
-def _parse_fetched_at(value: str | None) -> datetime | None:
-    """The fetch time stands in for the page's generation time when resolving "3 days ago"."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            relative = bool(_RELATIVE_WORDS.search(shown))
+            reason = f"relative time {shown!r}: the page gives no exact time" if relative else f"unparsed time {shown!r}"
+            item.problems.append((url, "time", reason))

@@ -157,15 +157,18 @@ def test_a_callback_error_becomes_a_parse_failure_row():
     "ddn/naloxone-every-service-should-be-handing-it-out/index.html",
 ])
 def test_subtree_index_answers_like_lxml_selectors(path):
-    """The comment reader's one-walk index must pick the same element lxml's selectors would."""
-    from spiders.comments import AUTHOR_SELECTORS, BODY_SELECTORS, DATE_TEXT_SELECTORS
+    """The one-walk index must pick the same element lxml's selectors would."""
     from spiders.dom import SubtreeIndex, first
+
+    selectors = ("[itemprop=author] [itemprop=name]", "cite.fn", "b.fn", ".fn", "[class*=comment__author]",
+                 ".comment-metadata a", "a.comment-time-link", "[class*=comment__date]", ".comment-content",
+                 "[itemprop=text]", "a", "time", ".comment-body")
 
     items = page(path).xpath("//li[starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')]")
     assert items
     for li in items:
         index = SubtreeIndex(li)
-        for selector in (*AUTHOR_SELECTORS, *DATE_TEXT_SELECTORS, *BODY_SELECTORS, "a", "time", ".comment-body"):
+        for selector in selectors:
             assert index.first((selector,)) is first(li, (selector,)), (li.get("id"), selector)
 
 

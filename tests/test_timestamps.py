@@ -271,7 +271,7 @@ def test_pipeline_sets_post_and_comment_times() -> None:
         (202, "2021-10-31T00:30:00Z", "text", True),
         (203, "2019-07-13T08:00:00Z", "datetime-attr", False),
         (204, None, None, False),
-        (205, "2019-07-19T12:00:00Z", "text", False),  # fetched_at stands in for page time
+        (205, None, None, False),  # never "fetch time minus three days": a wrong instant is worse than none
         (206, None, None, False),
     ]
     assert post.comments[0].posted_raw == "21/06/2019 at 12:19 am"  # what the page showed stays
@@ -280,22 +280,23 @@ def test_pipeline_sets_post_and_comment_times() -> None:
             "https://www.collectivevoice.org.uk/blog/going-local/#comment-204",
             "time",
             "unparsed time 'sometime last summer'",
-        )
+        ),
+        (post.url, "time", "relative time '3 days ago': the page gives no exact time"),
     ]
-    assert crawler.stats.get_value("archive/time_unparsed") == 1
+    assert crawler.stats.get_value("archive/time_unparsed") == 2
     assert crawler.stats.get_value("archive/time_ambiguous") == 1
 
 
 def test_pipeline_uses_post_url_and_common_formats_without_profile() -> None:
     pipeline, crawler = _pipeline()
     post = _post()
-    post.fetched_at = None  # no page time: "3 days ago" can't be placed
+    post.fetched_at = None
     post.published, post.published_raw = None, "05/07/2019 at 10:31 am"
     pipeline.process_item(post, SimpleNamespace())
 
     assert (post.published, post.published_source) == ("2019-07-05T09:31:00Z", "text")
     assert post.comments[4].posted_at is None
-    assert post.problems[-1] == (post.url, "time", "unparsed time '3 days ago'")
+    assert post.problems[-1] == (post.url, "time", "relative time '3 days ago': the page gives no exact time")
     assert crawler.stats.get_value("archive/time_unparsed") == 2
 
 
