@@ -1,7 +1,8 @@
 """``sector-archive crawl``: run the spiders into the archive and report what happened.
 
 Exit codes a scheduler can act on: 0 the run completed cleanly; 3 it completed but some pages
-failed (see ``failures``); 2 it could not run (bad input, database unusable, another crawl holds
+failed, or the reader raised the alarm (``markup`` failures: pages it did not fully understand;
+see ``failures``); 2 it could not run (bad input, database unusable, another crawl holds
 the lock, site unreachable).
 """
 
@@ -19,6 +20,7 @@ from archive.progress import Progress
 
 EXIT_OK, EXIT_COULD_NOT_RUN, EXIT_WITH_FAILURES = 0, 2, 3
 PAGE_FAILURE_KINDS = ("http", "network", "gone", "parse", "scope", "redirect", "too_large", "too_long", "limit")
+MARKUP_KIND = "markup"  # the alarm: a page stored but not fully understood (pipelines.alarm)
 
 
 def fail(message: str) -> None:
@@ -131,25 +133,35 @@ def report(results: list[dict[str, Any]], db_path: str) -> int:
             f"select count(*) from failures where crawl_id = ? and kind in ({','.join('?' * len(PAGE_FAILURE_KINDS))})",
             [crawl_id, *PAGE_FAILURE_KINDS],
         ).fetchone()[0]
-        click.echo(summary_line(row, page_failures))
+        markup = markup_count(db, crawl_id)
+        click.echo(summary_line(row, page_failures, markup))
+        if markup:
+            click.echo(f"warning: {row['site']}: {markup} pages or comments were not fully understood (markup"
+                       f" failures): the site's theme may have changed; see README \"When the alarm sounds\"",
+                       err=True)
         if row["status"] == "failed":
             reason = db.execute("select reason from failures where crawl_id = ? order by id limit 1", [crawl_id]).fetchone()
             click.echo(f"error: {row['site']}: could not crawl: {reason[0] if reason else row['finish_reason']}", err=True)
             code = EXIT_COULD_NOT_RUN
         elif row["status"] != "ok" and code == EXIT_OK:
             code = EXIT_WITH_FAILURES
-        elif page_failures and code == EXIT_OK:
+        elif (page_failures or markup) and code == EXIT_OK:
             code = EXIT_WITH_FAILURES
     return code
 
 
-def summary_line(row: dict[str, Any], page_failures: int) -> str:
+def markup_count(db: Any, crawl_id: int) -> int:
+    """The run's alarm count: ``markup`` failures, whichever stage recorded them."""
+    return db.execute("select count(*) from failures where crawl_id = ? and kind = ?", [crawl_id, MARKUP_KIND]).fetchone()[0]
+
+
+def summary_line(row: dict[str, Any], page_failures: int, markup: int = 0) -> str:
     return (
         f"{row['site']}: {row['status']} (crawl #{row['id']}) — {row['pages_fetched']} pages, "
         f"posts {row['posts_new']} new / {row['posts_updated']} updated / {row['posts_unchanged']} unchanged"
         f" / {row['posts_gone']} gone / {row['posts_skipped'] or 0} skipped as unchanged, comments {row['comments_new']} new / {row['comments_updated']} changed"
         f" / {row['comments_removed']} removed, {row['times_unparsed']} unparsed times, "
-        f"{page_failures} failed pages, {row['errors']} problems recorded"
+        f"{page_failures} failed pages, {markup} markup problems, {row['errors']} problems recorded"
     )
 
 

@@ -7,7 +7,7 @@ import os
 import click
 
 from archive.cli import cli
-from archive.crawl_command import PAGE_FAILURE_KINDS, fail, summary_line
+from archive.crawl_command import MARKUP_KIND, PAGE_FAILURE_KINDS, fail, summary_line
 
 
 @cli.command("status")
@@ -29,7 +29,8 @@ def status(db_path: str, show: int) -> None:
         failures = list(db.query("select kind, status, url, reason from failures where crawl_id = ? order by id",
                                  [run["id"]]))
         page_failures = sum(f["kind"] in PAGE_FAILURE_KINDS for f in failures)
-        click.echo(summary_line(run, page_failures))
+        markup = sum(f["kind"] == MARKUP_KIND for f in failures)
+        click.echo(summary_line(run, page_failures, markup))
         click.echo(f"  started {run['started']}, finished {run['finished'] or '-'}, base URL {run['base_url']}")
         for f in failures[:show]:
             click.echo(f"  {f['kind']}: {f['url']} — {f['reason']}")

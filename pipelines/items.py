@@ -72,6 +72,7 @@ class PostItem:
     body_text: str = ""
     images: list[dict[str, str | None]] = field(default_factory=list)
     comment_count: int | None = None  # as the page displayed it
+    comments_heading: bool = False  # the page shows a comments heading (with or without a number)
     comments: list[CommentItem] = field(default_factory=list)
     comments_complete: bool = True  # False when a comment page failed
     fetched_at: str | None = None  # UTC
@@ -89,7 +90,7 @@ class FailureItem:
 
     site: str
     url: str
-    kind: str  # 'http', 'network', 'parse', 'gone' (a page not archived); 'time', 'orphan', 'content'
+    kind: str  # 'http', 'network', 'parse', 'gone' (a page not archived); 'time', 'orphan', 'content', 'markup'
     reason: str
     status: int | None = None
 

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipelines.alarm import markup_problems
 from pipelines.items import PostItem
 from pipelines.values import check_values
 
 
 def validate_post(item: PostItem) -> list[tuple[str, str, str]]:
     """Problems worth an archivist's attention in a post that was read and is stored anyway:
-    (url, "content", reason). Replies whose parent is missing are checked by the store, which
-    also knows the comments earlier crawls saved."""
+    (url, "content", reason), and the alarm's (url, "markup", reason) for a page the reader did
+    not fully understand. Replies whose parent is missing are checked by the store, which also
+    knows the comments earlier crawls saved."""
     problems: list[tuple[str, str, str]] = []
     if not item.title:
         problems.append((item.url, "content", "post has no title"))
     if item.wp_id is None:
         problems.append((item.url, "content", "post exposes no WordPress id; keyed by its path"))
-    if not item.body_html.strip():
-        problems.append((item.url, "content", "post body is empty after cleaning"))
-    return problems
+    return problems + markup_problems(item)
 
 
 class ValidatePipeline:

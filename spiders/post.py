@@ -33,9 +33,12 @@ PUBLISHED_TIME_SELECTORS = ("time.published", "time.entry-time", "time.entry-dat
                             ".entry-header time", "time")
 PUBLISHED_TEXT_SELECTORS = ("time.published", "time.entry-time", ".entry-date", ".posted-on time",
                             ".posted-on", ".date.published", ".entry-time")
-COMMENTS_AREA_SELECTORS = ("#comments", ".comments-area", ".entry-comments", "#respond", ".no-comments", ".nocomments")
-COMMENT_COUNT_SELECTORS = (".comments-title", "#comments-title", "h3#comments", "h2#comments",
-                           ".entry-comments > h3", ".comments-area > h2", ".entry-comments-link")
+COMMENTS_AREA_SELECTORS = ("#comments", ".comments-area", ".entry-comments", ".wp-block-comments", "#wpdcom",
+                           "#respond", ".no-comments", ".nocomments")
+COMMENT_HEADING_SELECTORS = (".comments-title", "#comments-title", "h3#comments", "h2#comments",
+                             ".entry-comments > h3", ".comments-area > h2", ".wp-block-comments-title",
+                             ".wpd-thread-info")
+COMMENT_COUNT_SELECTORS = (*COMMENT_HEADING_SELECTORS, ".entry-comments-link")
 
 
 @dataclass
@@ -57,6 +60,7 @@ class PostPage:
     standfirst: str | None = None
     body_html: str = ""
     comment_count: int | None = None
+    comments_heading: bool = False  # a heading over a comment list ("Comments", "4 thoughts on …")
 
 
 def read_post_page(root: html.HtmlElement, profile: SiteProfile) -> PostPage:
@@ -99,6 +103,7 @@ def read_post_page(root: html.HtmlElement, profile: SiteProfile) -> PostPage:
         body = first(root, profile.body_selectors)
     page.body_html = html.tostring(body, encoding="unicode") if body is not None else ""
     page.comment_count = _comment_count(root, scope, graph)
+    page.comments_heading = _comments_heading(root)
     return page
 
 
@@ -176,6 +181,19 @@ def _comment_count(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[
     if area is not None and first(area, ("li.comment", "li.pingback", "li.trackback")) is None:
         return 0
     return None
+
+
+def _comments_heading(root: html.HtmlElement) -> bool:
+    """Whether the comments area has a heading over a list; themes print one only when there are
+    comments, so a heading with nothing read under it means the reader missed them."""
+    area = first(root, COMMENTS_AREA_SELECTORS)
+    if area is None:
+        return False
+    for el in (e for selector in COMMENT_HEADING_SELECTORS for e in css(selector)(area)):
+        label = text(el).lower()
+        if label and not label.startswith(("no ", "0 ", "leave", "be the first")):
+            return True
+    return False
 
 
 def _leading_number(label: str) -> int | None:

@@ -298,7 +298,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             author=page.author, published_raw=page.published_raw, published=page.published_machine,
             modified_raw=page.modified_raw, modified=page.modified_machine, categories=page.categories,
             tags=page.tags, standfirst=page.standfirst, body_html=page.body_html,
-            comment_count=page.comment_count, fetched_at=fetched_at,
+            comment_count=page.comment_count, comments_heading=page.comments_heading, fetched_at=fetched_at,
             http_status=response.status, etag=_header(response, b"ETag"),
             last_modified_header=_header(response, b"Last-Modified"), sitemap_lastmod=response.meta.get("lastmod"),
         )

@@ -92,9 +92,9 @@ def test_quiet_prints_only_the_summary(scheduled) -> None:
     # Pages include each commented post's comment feed (4 and 3) and one REST page (Collective Voice).
     assert result.stdout.splitlines() == [
         "collectivevoice: ok (crawl #2) — 20 pages, posts 6 new / 0 updated / 0 unchanged / 0 gone / 0 skipped "
-        "as unchanged, comments 19 new / 0 changed / 0 removed, 1 unparsed times, 1 failed pages, 2 problems recorded",
+        "as unchanged, comments 19 new / 0 changed / 0 removed, 1 unparsed times, 1 failed pages, 0 markup problems, 2 problems recorded",
         "ddn: ok (crawl #3) — 10 pages, posts 4 new / 0 updated / 0 unchanged / 0 gone / 0 skipped as unchanged, "
-        "comments 12 new / 0 changed / 0 removed, 0 unparsed times, 0 failed pages, 0 problems recorded",
+        "comments 12 new / 0 changed / 0 removed, 0 unparsed times, 0 failed pages, 0 markup problems, 0 problems recorded",
     ]
 
 
