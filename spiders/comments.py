@@ -339,6 +339,8 @@ def _time(index: SubtreeIndex, candidates: list[html.HtmlElement], wp_id: int
     allowed = set(candidates)
     machine_el = next((el for el in candidates if el.get("datetime")), None)
     el = machine_el if machine_el is not None and text(machine_el) else None
+    if el is None:  # a <time> without datetime (tagDiv prints pubdate="unix time" instead)
+        el = next((e for e in index.by_tag.get("time", ()) if e in allowed and text(e)), None)
     if el is None:
         el = next((e for e in candidates if any(_DATE_CLASS.search(t) for t in _tokens(e)) and text(e)), None)
         if el is not None and el.tag != "time":  # a date wrapper around a <time> or a permalink

@@ -1,6 +1,6 @@
 """Regenerate the mirror sites and their ground truth: ``uv run python tests/sites/build.py``.
 
-The HTML under ``collectivevoice/`` and ``ddn/`` is committed; this script is how it was made, so
+The HTML under ``collectivevoice/``, ``ddn/`` and ``themes/`` is committed; this script is how it was made, so
 markup and ``expected.json`` can never drift apart. Building also re-checks every hand-computed
 UTC value against zoneinfo (``wp.expected_post``).
 """
@@ -17,6 +17,7 @@ sys.path.insert(0, str(HERE))
 
 import cv  # noqa: E402
 import ddn  # noqa: E402
+import themes  # noqa: E402
 
 
 CONVENTIONS = {
@@ -49,3 +50,4 @@ def rebuild(name: str, module) -> None:
 if __name__ == "__main__":
     rebuild("collectivevoice", cv)
     rebuild("ddn", ddn)
+    rebuild("themes", themes)

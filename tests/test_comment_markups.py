@@ -1,0 +1,196 @@
+"""Comments read by structure from every public markup the theme mirror carries, and the alarm.
+
+One crawl of the theme mirror (``tests/sites/themes``, one post per markup, crawled as ``ddn``
+through ``--base-url``) backs the end-to-end asserts; the reader is also checked in process per
+markup, and a property test renders random threads through every markup.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawling import ROOT, crawl, rows
+from mirror import SITES_DIR
+
+sys.path.insert(0, str(SITES_DIR))
+import themes  # noqa: E402
+from wp import Comment, utc_of, walk  # noqa: E402
+
+from pipelines.clean import clean_comment_html  # noqa: E402
+from pipelines.timestamps import normalise_time  # noqa: E402
+from spiders.extract import extract_post_page  # noqa: E402
+from spiders.sites import DDN  # noqa: E402
+
+TRUTH = json.loads((SITES_DIR / "themes" / "expected.json").read_text(encoding="utf-8"))
+KNOWN = [p for p in TRUTH["posts"] if p["known"]]
+UNKNOWN = [p for p in TRUTH["posts"] if not p["known"]]
+COLUMNS = ("wp_id", "parent_wp_id", "depth", "position", "author", "author_url", "posted_raw", "posted_at",
+           "posted_source", "body_text", "url")
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """The theme mirror crawled once, as a scheduler would run it."""
+    from conftest import _mirror
+
+    with _mirror("themes") as server:
+        db = tmp_path_factory.mktemp("themes") / "archive.db"
+        result = crawl("ddn", server.base_url, db)
+        status = subprocess.run([sys.executable, "-m", "archive", "status", "--db", str(db), "--failures", "0"],
+                                capture_output=True, text=True, cwd=ROOT, timeout=60)
+        yield db, result, status
+
+
+def test_mirror_files_match_their_generator(tmp_path: Path) -> None:
+    truth = themes.build(tmp_path)
+    saved = dict(TRUTH)
+    saved.pop("conventions")
+    assert truth == saved
+    made = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    on_disk = {p.relative_to(SITES_DIR / "themes"): p.read_bytes()
+               for p in (SITES_DIR / "themes").rglob("*") if p.is_file() and p.name != "expected.json"}
+    assert made == on_disk
+
+
+def test_every_markup_in_the_issue_is_covered() -> None:
+    assert {p["markup"] for p in KNOWN} == {
+        "core-xhtml", "core-html5", "block-theme", "twentyten", "twentyeleven", "twentytwelve", "genesis", "canvas",
+        "astra", "generatepress", "oceanwp", "divi", "avada", "newspaper", "wpdiscuz", "jetpack", "relative-dates"}
+
+
+@pytest.mark.parametrize("post", KNOWN, ids=[p["markup"] for p in KNOWN])
+def test_crawl_stores_exact_comment_rows(crawled, post) -> None:
+    db, _, _ = crawled
+    stored = rows(db, "select * from comments where post_id = ? order by position", (f"ddn:post:{post['wp_id']}",))
+    assert [{k: r[k] for k in COLUMNS} for r in stored] == post["comments"]
+    for r in stored:
+        parent = r["parent_wp_id"]
+        assert r["parent_id"] == (f"ddn:comment:{parent}" if parent is not None else None)
+
+
+def test_known_markups_raise_no_alarm(crawled) -> None:
+    db, _, _ = crawled
+    urls = {p["url"] for p in KNOWN}
+    markup = [f for f in rows(db, "select url, reason from failures where kind = 'markup'")
+              if f["url"].split("#")[0] in urls]
+    assert markup == []
+
+
+def test_relative_dates_are_never_turned_into_instants(crawled) -> None:
+    db, _, _ = crawled
+    post = next(p for p in KNOWN if p["markup"] == "relative-dates")
+    stored = rows(db, "select posted_raw, posted_at from comments where post_id = ?", (f"ddn:post:{post['wp_id']}",))
+    assert {r["posted_at"] for r in stored} == {None}
+    assert {r["posted_raw"] for r in stored} == {"6 years ago"}
+    failures = rows(db, "select url, reason from failures where kind = 'time' and url like ? order by id",
+                    (post["url"] + "%",))
+    assert failures == [{"url": c["url"], "reason": "relative time '6 years ago': the page gives no exact time"}
+                        for c in post["comments"]]
+
+
+def test_unknown_markup_sounds_the_alarm(crawled) -> None:
+    db, result, status = crawled
+    failures = rows(db, "select url, reason from failures where kind = 'markup' order by id")
+    no_anchors = next(p for p in UNKNOWN if p["markup"] == "unknown-no-anchors")
+    assert {"url": no_anchors["url"], "reason": "the page shows 4 comments but 0 were read"} in failures
+    plain = next(p for p in UNKNOWN if p["markup"] == "unknown-plain")
+    plain_reasons = [f["reason"] for f in failures if f["url"].startswith(plain["url"])]
+    assert len(plain_reasons) >= 4
+    assert all("the head was read as body" in r for r in plain_reasons)
+    assert {f["url"].split("#")[0] for f in failures} == {p["url"] for p in UNKNOWN}
+    # Never a silent success: exit 3, the count in the summary, in status and on stderr.
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert f"{len(failures)} markup problems" in result.stdout
+    assert "warning: ddn:" in result.stderr
+    assert f"{len(failures)} markup problems" in status.stdout
+
+
+def _read(html: str) -> list[dict]:
+    """What the crawl would store for one page's comments, in process."""
+    extract = extract_post_page(html.encode("utf-8"), "utf-8", DDN)
+    out = []
+    for c in extract.comments:
+        time = normalise_time(c.posted_raw, c.posted_machine, formats=DDN.date_formats, title=c.posted_title)
+        out.append({"wp_id": c.wp_id, "parent_wp_id": c.parent_wp_id, "depth": c.depth, "position": c.order,
+                    "author": c.author, "author_url": c.author_url, "posted_raw": c.posted_raw,
+                    "posted_at": time.utc, "posted_source": time.source,
+                    "body_text": clean_comment_html(c.body_html).text, "class_depth": c.class_depth})
+    return out
+
+
+def _expected(post: themes.ThemePost) -> list[dict]:
+    markup = themes.MARKUPS[post.markup]
+    return [{**{k: v for k, v in themes.expected_comment(post, markup, c, d, p, n).items() if k != "url"},
+             "class_depth": _class_depth(markup.name, d)}
+            for n, (c, d, p) in enumerate(walk(post.threads), start=1)]
+
+
+def _class_depth(markup: str, depth: int) -> int | None:
+    return None if markup in ("unknown-no-anchors", "unknown-plain") else depth
+
+
+@pytest.mark.parametrize("name", [m for m in themes.MARKUPS if themes.MARKUPS[m].known])
+def test_reader_in_process(name: str) -> None:
+    post = next(p for p in themes.posts() if p.markup == name)
+    assert _read(themes.page(post)) == _expected(post)
+
+
+# -- property: any thread, through every markup, reads back exactly ----------------------------------
+
+_WORDS = st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=9)
+_NAMES = st.lists(_WORDS, min_size=1, max_size=3).map(" ".join)
+_SENTENCE = st.lists(st.one_of(_WORDS, st.sampled_from(["&", "–", "it’s", "5", "“quoted”"])), min_size=1,
+                     max_size=12).map(lambda ws: "Re: " + " ".join(ws) + ".")
+_MINUTE = st.integers(min_value=0, max_value=14 * 365 * 24 * 60)
+
+
+@st.composite
+def threads(draw) -> list[Comment]:
+    """A random thread: up to 9 comments, each replying to an earlier one (depth ≤ 5) or not."""
+    count = draw(st.integers(min_value=1, max_value=9))
+    start = datetime(2010, 1, 1)
+    made: list[tuple[Comment, int]] = []
+    roots: list[Comment] = []
+    for n in range(count):
+        local = (start + timedelta(minutes=draw(_MINUTE))).strftime("%Y-%m-%d %H:%M")
+        local = local if not _repeated_hour(local) else local.replace(" 01:", " 03:")
+        comment = Comment(70000 + n, draw(_NAMES), local, utc_of(local),
+                          draw(st.lists(_SENTENCE, min_size=1, max_size=2)),
+                          url=draw(st.one_of(st.none(), st.just(f"https://site{n}.example.org/"))))
+        parents = [(c, d) for c, d in made if d < 5]
+        parent = draw(st.one_of(st.none(), st.sampled_from(parents))) if parents else None
+        if parent is None:
+            roots.append(comment)
+            made.append((comment, 1))
+        else:
+            parent[0].children.append(comment)
+            made.append((comment, parent[1] + 1))
+    return roots
+
+
+def _repeated_hour(local: str) -> bool:
+    """Local text can't tell the two 01:xx of an autumn changeover apart; keep clear of it."""
+    from wp import is_ambiguous
+
+    return is_ambiguous(local)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(threads())
+def test_any_thread_reads_back_through_every_markup(thread: list[Comment]) -> None:
+    for name, markup in themes.MARKUPS.items():
+        if not markup.known:
+            continue
+        post = themes.ThemePost(f"p-{name}", 90000, name, thread)
+        want = _expected(post)
+        if markup.source is None:  # relative dates only: no time can be read back, by design
+            want = [{**w, "posted_at": None} for w in want]
+        assert _read(themes.page(post)) == want, name
