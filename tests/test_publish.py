@@ -306,3 +306,16 @@ def test_comments_facet_by_site_kind_status_and_year(ds: Any) -> None:
     assert counts == {
         "site": {"ddn": 7, "collectivevoice": 1}, "kind": {"comment": 7, "pingback": 1},
         "status": {"present": 7, "removed": 1}, "posted_at": {"2023": 7, "2021": 1}}
+
+
+def test_dashboard_shows_each_sites_reading_alarms(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    path = build_archive(tmp_path / "archive.db")
+    sqlite_utils.Database(path)["failures"].insert_all([
+        {"crawl_id": 3, "site": "ddn", "url": f"https://www.drinkanddrugsnews.com/x/#comment-{n}", "kind": "markup",
+         "status": None, "reason": "comment: no author found", "at": "2024-02-10T03:21:00Z"} for n in (1, 2)])
+    doc = _doc(build_datasette(path), "/-/dashboard")
+    alarms = {li.get("data-site"): li for li in doc.cssselect("#alarms li")}
+    assert {site: li.get("data-markup") for site, li in alarms.items()} == {"collectivevoice": "0", "ddn": "2"}
+    assert alarms["ddn"].cssselect("a")[0].get("href") == "/archive/failures?kind=markup&crawl_id=3"

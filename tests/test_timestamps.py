@@ -307,3 +307,27 @@ def test_pipeline_passes_other_items_through() -> None:
         "ddn", "https://www.drinkanddrugsnews.com/x/", "http", "404", 404
     )
     assert crawler.stats.get_value("archive/time_unparsed") is None
+
+
+@pytest.mark.parametrize("raw, title, expected", [
+    # wpDiscuz: relative text shown, the exact local time only in the title attribute
+    ("4 years ago", "5 July 2019 10:31 am", TimeResult("2019-07-05T09:31:00Z", "title-attr", False)),
+    ("4 years ago", "Direct link to this comment", NONE),  # a title that is not a date is no time
+    ("5 July 2019 at 10:31 am", "not a date", text("2019-07-05T09:31:00Z")),
+])
+def test_a_title_date_comes_before_the_visible_text(raw: str, title: str, expected: TimeResult) -> None:
+    assert normalise_time(raw, None, formats=DDN.date_formats, title=title) == expected
+
+
+def test_divi_on_prefix_is_read() -> None:
+    assert clean_text("on 5 July 2019 at 10:31 am") == "5 July 2019 at 10:31 AM"
+    assert normalise_time("on 5 July 2019 at 10:31 am", formats=DDN.date_formats) == text("2019-07-05T09:31:00Z")
+
+
+def test_the_pipeline_never_places_a_relative_date() -> None:
+    pipeline, _ = _pipeline()
+    post = _post()
+    post.comments = [CommentItem(301, None, 1, 1, "Ann", None, "7 years ago", url=post.url + "#comment-301")]
+    pipeline.process_item(post, SimpleNamespace(profile=DDN))
+    assert (post.comments[0].posted_at, post.comments[0].posted_raw) == (None, "7 years ago")
+    assert post.problems == [(post.url + "#comment-301", "time", "relative time '7 years ago': the page gives no exact time")]

@@ -93,9 +93,24 @@ async def dashboard(datasette: Any, request: Any) -> Response:
             "legend": legend(series), "series": series,
             "query_url": datasette.urls.database(database) + "/" + name,
         })
+    alarms = await _alarms(datasette, database)
     html = await datasette.render_template(
-        "archive_dashboard.html", {"charts": charts, "database": database}, request=request)
+        "archive_dashboard.html", {"charts": charts, "database": database, "alarms": alarms}, request=request)
     return Response.html(html)
+
+
+# The alarm (pipelines/alarm.py): pages the last crawl of each site did not fully understand.
+ALARMS_SQL = """select c.site, c.id as crawl_id, c.started,
+  (select count(*) from failures f where f.crawl_id = c.id and f.kind = 'markup') as markup
+from crawls c where c.id in (select max(id) from crawls group by site) order by c.site"""
+
+
+async def _alarms(datasette: Any, database: str) -> list[dict[str, Any]]:
+    """Each site's last crawl and its count of ``markup`` failures, linked to the rows."""
+    result = await datasette.get_database(database).execute(ALARMS_SQL)
+    failures = datasette.urls.table(database, "failures")
+    return [{**dict(zip(("site", "crawl_id", "started", "markup"), row)),
+             "url": f"{failures}?kind=markup&crawl_id={row[1]}"} for row in result.rows]
 
 
 @hookimpl
