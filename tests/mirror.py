@@ -41,7 +41,7 @@ CONTENT_TYPES = {
     ".json": "application/json; charset=UTF-8",
 }
 FEED_TYPE = "application/rss+xml; charset=UTF-8"
-HIDDEN_NAMES = {"expected.json", "build.py", "README.md"}  # ground truth, not part of the site
+HIDDEN_NAMES = {"expected.json", "expected-comments.json", "build.py", "README.md"}  # ground truth, not part of the site
 
 
 @dataclass

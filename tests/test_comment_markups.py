@@ -29,7 +29,7 @@ from pipelines.timestamps import normalise_time  # noqa: E402
 from spiders.extract import extract_post_page  # noqa: E402
 from spiders.sites import DDN  # noqa: E402
 
-TRUTH = json.loads((SITES_DIR / "themes" / "expected.json").read_text(encoding="utf-8"))
+TRUTH = json.loads((SITES_DIR / "themes" / "expected-comments.json").read_text(encoding="utf-8"))
 KNOWN = [p for p in TRUTH["posts"] if p["known"]]
 UNKNOWN = [p for p in TRUTH["posts"] if not p["known"]]
 COLUMNS = ("wp_id", "parent_wp_id", "depth", "position", "author", "author_url", "posted_raw", "posted_at",
@@ -56,7 +56,7 @@ def test_mirror_files_match_their_generator(tmp_path: Path) -> None:
     assert truth == saved
     made = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     on_disk = {p.relative_to(SITES_DIR / "themes"): p.read_bytes()
-               for p in (SITES_DIR / "themes").rglob("*") if p.is_file() and p.name != "expected.json"}
+               for p in (SITES_DIR / "themes").rglob("*") if p.is_file() and p.name != "expected-comments.json"}
     assert made == on_disk
 
 
