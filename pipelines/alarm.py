@@ -42,8 +42,8 @@ def _comment_reasons(c: CommentItem) -> list[str]:
     reasons = []
     if not c.author:
         reasons.append("no author found")
-    if c.kind == "comment" and not (c.posted_raw or c.posted_machine or c.posted_title):
-        reasons.append("no time found")  # a short pingback legitimately shows none
+    if c.kind == "comment" and not (c.posted_raw or c.posted_machine or c.posted_title or c.posted_at):
+        reasons.append("no time found")  # a short pingback shows none; a second source may have filled one
     text = " ".join(c.body_text.split())
     if c.author and text.casefold().startswith(c.author.casefold()) and c.kind == "comment":
         reasons.append(f"text begins with the author's name {c.author!r}: the head was read as body")

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipelines.items import CommentItem, PostItem, SourceComment
-from pipelines.timestamps import normalise_time
+from pipelines.timestamps import normalise_time, time_note
 
 _RELATIVE = re.compile(r"\b(?:ago|yesterday|today|just now)\b", re.IGNORECASE)
 HOUR = 3600
@@ -120,7 +120,7 @@ def _agree(comment: CommentItem, utc: str) -> bool:
     """Visible text gives minutes, so it agrees with the exact time to the minute; a machine
     value is compared to the second."""
     assert comment.posted_at is not None
-    if comment.posted_source == "text":
+    if comment.posted_source in ("text", "title-attr"):  # a title date shows minutes too (wpDiscuz)
         return comment.posted_at[:16] == utc[:16]
     return comment.posted_at == utc
 
@@ -128,7 +128,7 @@ def _agree(comment: CommentItem, utc: str) -> bool:
 def _withdraw_time_note(item: PostItem, url: str, comment: CommentItem) -> None:
     """The timestamps pipeline noted the page's unreadable time; the exact one replaces it."""
     shown = comment.posted_raw or comment.posted_machine
-    note = (url, "time", f"unparsed time {shown!r}")
+    note = (url, "time", time_note(shown or ""))
     if note in item.problems:
         item.problems.remove(note)
 

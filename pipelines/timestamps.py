@@ -297,6 +297,12 @@ class TimestampsPipeline:
         shown = raw or machine
         if result.utc is None and shown:
             self.stats.inc_value("archive/time_unparsed")
-            relative = bool(_RELATIVE_WORDS.search(shown))
-            reason = f"relative time {shown!r}: the page gives no exact time" if relative else f"unparsed time {shown!r}"
-            item.problems.append((url, "time", reason))
+            item.problems.append((url, "time", time_note(shown)))
+
+
+def time_note(shown: str) -> str:
+    """The ``time`` failure's reason for a time the page shows but no instant can be read from
+    (a second source that fills the time withdraws exactly this note)."""
+    if _RELATIVE_WORDS.search(shown):
+        return f"relative time {shown!r}: the page gives no exact time"
+    return f"unparsed time {shown!r}"
