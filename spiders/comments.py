@@ -155,9 +155,9 @@ def _anchor_id(el: html.HtmlElement) -> tuple[int | None, bool]:
     m = _ID_ANCHOR.match(el.get("name") or "")
     if m and el.tag == "a":
         return int(m.group(1)), True
-    commentid = el.get("data-commentid") or ""
-    if commentid.isdigit():
-        return int(commentid), False
+    commentid = (el.get("data-commentid") or "").strip()
+    if commentid:  # not a number: kept as written, so the values pipeline records it, never silently lost
+        return (int(commentid) if commentid.isascii() and commentid.isdigit() else commentid), False  # type: ignore[return-value]
     m = _HREF_ANCHOR.search(el.get("href") or "")
     return (int(m.group(1)), False) if m else (None, False)
 
