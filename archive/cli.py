@@ -7,6 +7,7 @@ are imported only when their command runs, so a nightly crawl never loads Datase
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
@@ -20,8 +21,29 @@ COMMAND_MODULES = {
 }
 
 
+EXIT_COULD_NOT_RUN = 2
+
+
+class CommandError(click.ClickException):
+    """The one way a command refuses to run: ``error: …`` naming the input on stderr, exit 2."""
+
+    exit_code = EXIT_COULD_NOT_RUN
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
 class LazyGroup(click.Group):
-    """A click group that imports a subcommand's module on first use."""
+    """A click group that imports a subcommand's module on first use, and turns a database that
+    cannot be used (``ArchiveError``, raised by the database layer) into a ``CommandError``."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from archive.database import ArchiveError
+
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as exc:
+            raise CommandError(str(exc)) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMAND_MODULES))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from archive.cli import cli
+from archive.cli import CommandError, cli
 from archive.lock import DatabaseLocked, crawl_lock
 from archive.progress import Progress
 
@@ -23,10 +23,9 @@ PAGE_FAILURE_KINDS = ("http", "network", "gone", "parse", "scope", "redirect", "
 MARKUP_KIND = "markup"  # the alarm: a page stored but not fully understood (pipelines.alarm)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """One line on stderr naming the cause, then the could-not-run exit code."""
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_COULD_NOT_RUN)
+    raise CommandError(message)
 
 
 def check_sites(names: list[str] | tuple[str, ...]) -> None:
@@ -166,16 +165,11 @@ def summary_line(row: dict[str, Any], page_failures: int, markup: int = 0) -> st
 
 
 def _check_database(db_path: str) -> None:
-    """Fail early, with the path in the message, when the database cannot be opened for writing."""
-    from archive.schema import open_db
+    """Fail early, with the path in the message, when the database cannot be opened for writing:
+    a foreign or non-SQLite file, a device, an empty path, a missing directory (``ArchiveError``)."""
+    from archive.database import open_archive
 
-    parent = os.path.dirname(os.path.abspath(db_path))
-    if not os.path.isdir(parent):
-        fail(f"cannot use database {db_path}: directory {parent} does not exist")
-    try:
-        open_db(db_path).close()
-    except Exception as exc:  # sqlite3 raises several types for unusable files
-        fail(f"cannot use database {db_path}: {exc}")
+    open_archive(db_path).close()
 
 
 def _parse_pairs(values: tuple[str, ...], option: str, shape: str) -> dict[str, str]:

@@ -10,7 +10,6 @@ immutable connection must never see the file change, and scheduled crawls do cha
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from datasette.app import Datasette
 from datasette.database import Database
 from datasette.plugins import pm
 
+from archive.database import ArchiveError, check_path, open_archive, readonly_uri, snapshot_only
 from archive.datasette import hooks
 
 DB_NAME = "archive"
@@ -39,8 +39,7 @@ SETTINGS: dict[str, Any] = {
 }
 
 
-class ArchiveUnavailable(Exception):
-    """The archive database cannot be served; the message is one line naming the path."""
+ArchiveUnavailable = ArchiveError  # the archive database cannot be served (one line naming the path)
 
 
 class ArchiveDatasette(Datasette):
@@ -50,10 +49,13 @@ class ArchiveDatasette(Datasette):
 
 
 class ReadOnlyDatabase(Database):
-    """A Datasette database whose every connection, even a "write" one, is ``mode=ro``."""
+    """A Datasette database whose every connection, even a "write" one, is ``mode=ro``; with
+    ``is_mutable=False`` (a snapshot) or in a directory we cannot write, ``immutable=1``, which
+    reads a WAL archive without creating its ``-shm`` file."""
 
     def connect(self, write: bool = False) -> sqlite3.Connection:
-        conn = sqlite3.connect(_ro_uri(Path(self.path)), uri=True, check_same_thread=False)
+        immutable = not self.is_mutable or snapshot_only(self.path)
+        conn = sqlite3.connect(readonly_uri(self.path, immutable=immutable), uri=True, check_same_thread=False)
         self._all_file_connections.append(conn)
         return conn
 
@@ -66,24 +68,20 @@ def load_metadata() -> dict[str, Any]:
     return metadata
 
 
-def check_archive(path: str | Path) -> Path:
-    """Return ``path`` if it is a readable archive database, else raise ArchiveUnavailable."""
+def check_archive(path: str | Path, *, immutable: bool = False) -> Path:
+    """Return ``path`` if it is a readable archive database, else raise ArchiveUnavailable.
+    Opens it read-only: another program's database or a non-SQLite file is refused untouched."""
+    check_path(str(path))  # empty, a directory, a device: refused before anything opens it
     path = Path(path)
     if not path.is_file():
         raise ArchiveUnavailable(f"archive database not found: {path}")
-    try:
-        with closing(sqlite3.connect(_ro_uri(path), uri=True)) as conn:
-            tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
-    except sqlite3.Error as e:
-        raise ArchiveUnavailable(f"cannot read archive database {path}: {e}") from None
-    if "posts" not in tables:
-        raise ArchiveUnavailable(f"not an archive database (no posts table): {path}")
+    open_archive(str(path), readonly=True, immutable=immutable, allow_outdated=True).close()
     return path
 
 
 def build_datasette(db_path: str | Path, *, immutable: bool = False) -> Datasette:
     """A configured, read-only Datasette serving ``db_path`` as the ``archive`` database."""
-    path = check_archive(db_path)
+    path = check_archive(db_path, immutable=immutable)
     if not pm.is_registered(hooks):
         pm.register(hooks, name="sector-archive")
     ds = ArchiveDatasette(
@@ -92,11 +90,7 @@ def build_datasette(db_path: str | Path, *, immutable: bool = False) -> Datasett
         template_dir=str(TEMPLATE_DIR),
         static_mounts=[(STATIC_MOUNT, str(STATIC_DIR))],
     )
-    db = Database(ds, path=str(path), is_mutable=False) if immutable else ReadOnlyDatabase(ds, path=str(path))
+    db = ReadOnlyDatabase(ds, path=str(path), is_mutable=not immutable)
     ds.remove_database("_memory")  # Datasette adds it when given no files; visitors need only the archive
     ds.add_database(db, name=DB_NAME)
     return ds
-
-
-def _ro_uri(path: Path) -> str:
-    return path.resolve().as_uri() + "?mode=ro"

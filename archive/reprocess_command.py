@@ -7,7 +7,6 @@ version that produced them.
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -23,13 +22,13 @@ from archive.lock import DatabaseLocked, crawl_lock
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
 def reprocess(sites: tuple[str, ...], db_path: str, quiet: bool) -> None:
     """Re-extract posts and comments from stored captures (offline)."""
+    from archive.database import Kind, classify, open_archive
     from archive.replay import captured_post_urls
-    from archive.schema import open_db
 
-    if not os.path.exists(db_path):
-        fail(f"no archive at {db_path}")
     check_sites(sites)
-    db = open_db(db_path)
+    if classify(db_path) is Kind.NEW:
+        fail(f"no archive at {db_path}")
+    db = open_archive(db_path)  # reprocess writes: the archive must be writable (adopted, migrated)
     names = list(sites) or [r["site"] for r in db.query("select distinct site from captures order by site")]
     urls = {name: captured_post_urls(db, name) for name in names}
     db.close()

@@ -125,19 +125,12 @@ TABLES: tuple[Table, ...] = (POSTS, COMMENTS, CRAWLS, FAILURES, POST_VERSIONS, C
 
 
 def open_db(path: str, *, check_same_thread: bool = True) -> sqlite_utils.Database:
-    """Open (creating if needed) an archive database in WAL mode, shaped to the contract.
+    """Open (creating if needed) an archive database for writing: ``archive.database.open_archive``,
+    kept under this name for the crawl's store. ``check_same_thread=False`` lets the store pipeline
+    hand the connection to its writer thread (one thread uses it at a time)."""
+    from archive.database import open_archive  # database.py builds on this module's tables
 
-    ``check_same_thread=False`` lets the store pipeline hand the connection to its writer thread
-    (one thread uses it at a time). ``synchronous=NORMAL`` is WAL's recommended setting: a killed
-    process never loses a committed transaction."""
-    import sqlite3
-
-    db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=check_same_thread))
-    db.execute("PRAGMA busy_timeout = 30000")
-    db.enable_wal()
-    db.execute("PRAGMA synchronous = NORMAL")
-    ensure_db_shape(db)
-    return db
+    return open_archive(path, check_same_thread=check_same_thread)
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:

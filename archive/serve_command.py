@@ -8,7 +8,7 @@ import click
 import uvicorn
 
 from archive.cli import cli
-from archive.publish import DB_NAME, ArchiveUnavailable, build_datasette
+from archive.publish import DB_NAME, build_datasette
 
 
 @cli.command("serve")
@@ -22,10 +22,7 @@ from archive.publish import DB_NAME, ArchiveUnavailable, build_datasette
                    "database a crawl may be writing).")
 def serve(db_path: str, host: str, port: int, immutable: bool) -> None:
     """Browse, search and query the archive in Datasette (read-only), as database 'archive'."""
-    try:
-        ds = build_datasette(db_path, immutable=immutable)
-    except ArchiveUnavailable as e:
-        raise click.ClickException(str(e)) from None
+    ds = build_datasette(db_path, immutable=immutable)  # an unusable archive: ArchiveError, exit 2
     asyncio.run(ds.invoke_startup())
     click.echo(f"Serving {db_path} as '{DB_NAME}' (read-only) at http://{host}:{port}/", err=True)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from archive.cli import cli
-from archive.crawl_command import MARKUP_KIND, PAGE_FAILURE_KINDS, fail, summary_line
+from archive.crawl_command import MARKUP_KIND, PAGE_FAILURE_KINDS, summary_line
 
 
 @cli.command("status")
@@ -15,12 +13,10 @@ from archive.crawl_command import MARKUP_KIND, PAGE_FAILURE_KINDS, fail, summary
 @click.option("--failures", "show", default=10, show_default=True, help="Failures to list per run.")
 def status(db_path: str, show: int) -> None:
     """Show the last crawl of every site and what went wrong in it."""
+    from archive.database import open_archive
     from archive.runs import last_runs
-    from archive.schema import open_db
 
-    if not os.path.exists(db_path):
-        fail(f"no archive at {db_path}")
-    db = open_db(db_path)
+    db = open_archive(db_path, readonly=True)  # never migrates, locks or switches the journal
     runs = last_runs(db)
     if not runs:
         click.echo(f"{db_path}: no crawls yet")

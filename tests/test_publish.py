@@ -282,16 +282,16 @@ def test_build_refuses_a_missing_or_unreadable_database(tmp_path: Path) -> None:
 def test_serve_names_a_missing_database_and_exits_non_zero(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
     result = CliRunner().invoke(cli, ["serve", "--db", str(missing)])
-    assert result.exit_code == 1
-    assert result.output == f"Error: archive database not found: {missing}\n"
+    assert result.exit_code == 2
+    assert result.output == f"error: archive database not found: {missing}\n"
 
 
 def test_serve_names_an_unreadable_database_and_exits_non_zero(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"this is not sqlite" * 100)
     result = CliRunner().invoke(cli, ["serve", "--db", str(garbage)])
-    assert result.exit_code == 1
-    assert result.output == f"Error: cannot read archive database {garbage}: file is not a database\n"
+    assert result.exit_code == 2
+    assert result.output == f"error: {garbage} is not an archive database (not a SQLite file); refusing to touch it\n"
 
 
 @pytest.mark.parametrize("table", ["posts", "comments"])
