@@ -19,7 +19,7 @@ from scrapy.http import Request, Response
 from w3lib.url import safe_url_string
 
 from spiders.refusals import OutOfScope, RedirectTrap
-from spiders.urls import strip_fragment
+from spiders.urls import OriginMap, strip_fragment
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
@@ -43,12 +43,12 @@ class RedirectScope:
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if not origins.is_internal(target):
             raise OutOfScope(f"{chain[0]} redirected off the site to {target}")
-        fetch = strip_fragment(origins.to_fetch(target))
+        fetch = strip_fragment(_on_mirror(origins, target))
         if fetch in chain:
             raise RedirectTrap(f"redirect loop: {' -> '.join(chain + [fetch])}")
         if len(chain) > self.max_times:
             raise RedirectTrap(f"more than {self.max_times} redirects (REDIRECT_MAX_TIMES) from {chain[0]}")
-        if fetch != target:
+        if fetch != strip_fragment(target):
             headers = response.headers.copy()
             headers[b"Location"] = fetch.encode("latin-1")
             return response.replace(headers=headers)
@@ -63,7 +63,14 @@ class RedirectScope:
             return None
         if not origins.is_internal(request.url):
             raise OutOfScope(f"{chain[0]} redirected off the site to {request.url}")
-        fetch = origins.to_fetch(request.url)
+        fetch = _on_mirror(origins, request.url)
         if fetch != request.url:
             return request.replace(url=fetch, dont_filter=True)
         return None
+
+
+def _on_mirror(origins: OriginMap, url: str) -> str:
+    """Where a redirect target is fetched: on a mirror crawl, a live-origin URL moves to the
+    mirror; on a live crawl it stays as the site sent it (a site moving from ``www.`` to its bare
+    host, or to https, must not be "mapped" back into a loop)."""
+    return url if origins.base == origins.origin else origins.to_fetch(url)

@@ -401,6 +401,19 @@ def test_redirects_elsewhere_are_refused(location: str) -> None:
         _scope().process_response(request, response)
 
 
+def test_a_live_crawl_follows_the_site_to_its_other_spelling() -> None:
+    """On the live site nothing is mapped: www -> bare host (or http -> https) is followed as sent."""
+    from scrapy.http import Request, Response
+
+    request = Request(f"{ORIGIN}/a/")
+    response = Response(request.url, status=301, headers={"Location": "https://drinkanddrugsnews.com/a/"},
+                        request=request)
+    kept = _scope(base_url=ORIGIN).process_response(request, response)
+    assert kept.headers[b"Location"] == b"https://drinkanddrugsnews.com/a/"
+    assert _scope(base_url=ORIGIN).process_request(Request("https://drinkanddrugsnews.com/a/",
+                                                           meta={"redirect_urls": [request.url]})) is None
+
+
 def test_an_over_long_redirect_chain_is_refused() -> None:
     from scrapy.http import Request, Response
 
