@@ -33,8 +33,8 @@ from spiders import settings as defaults
 from spiders.comments import RawComment
 from spiders.extract import PageExtract, extract_comment_page, extract_post_page
 from spiders.identity import canonical_post_url, live_form, url_key
-from spiders.second_sources import SecondSources, SourcePlan
 from spiders.refusals import LimitReached, failure_kind
+from spiders.second_sources import SecondSources, SourcePlan
 from spiders.sitemaps import read_sitemap
 from spiders.sites import SiteProfile
 from spiders.urls import (
@@ -181,6 +181,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
                     if request is not None:
                         yield request
             except ValueError as exc:  # urllib's words for a URL it cannot split
+                self._sitemap_failed = True  # the entry may be a post: look at the listings too
                 yield self._failure(response.url, "parse", f"unreadable sitemap entry {loc[:300]!r}: {exc}"[:500])
 
     def _after_sitemaps(self) -> Iterator[Request]:
