@@ -107,3 +107,22 @@ def test_url_key_folds_sitemap_variants() -> None:
                                  "https://WWW.drinkanddrugsnews.com/a-post", "https://www.drinkanddrugsnews.com/a-post/#x")}
     assert len(keys) == 1
     assert url_key(f"{ORIGIN}/a-post/") != url_key(f"{ORIGIN}/another-post/")
+
+
+def test_a_known_post_under_another_spelling_is_still_known(mirror_factory, tmp_db) -> None:
+    """The next crawl's sitemap spells two stored posts differently: they are still recognised
+    as unchanged and skipped, not fetched again nor stored twice."""
+    server = mirror_factory("ddn")
+    first = crawl("ddn", server.base_url, tmp_db)
+    assert first.returncode == 0, first.stdout + first.stderr
+    server.set_page("/wp-sitemap-posts-post-1.xml", sitemap(
+        "http://drinkanddrugsnews.com/naloxone-every-service-should-be-handing-it-out",
+        CONVERSATION.rstrip("/"), SERVICES, FUNDING))
+    start = server.count()
+    again = crawl("ddn", server.base_url, tmp_db)
+    assert again.returncode == 0, again.stdout + again.stderr
+    fetched = [p for _, p, _ in server.requests[start:]]
+    assert not [p for p in fetched if "naloxone" in p or "big-conversation" in p], fetched
+    run = rows(tmp_db, "select posts_skipped, posts_new from crawls order by id desc limit 1")[0]
+    assert run == {"posts_skipped": 4, "posts_new": 0}
+    assert rows(tmp_db, "select count(*) n from posts")[0]["n"] == 4
