@@ -39,16 +39,22 @@ def html_left_unread(comments: Sequence[Any], shown_count: int | None, covered: 
     for c in comments:
         if c.kind != "comment" or c.wp_id in covered:
             continue
-        if not c.author or time_unread(c.posted_raw, c.posted_machine, formats, tz):
+        if not c.author or time_unread(c.posted_raw, c.posted_machine, formats, tz, getattr(c, "posted_title", None)):
             return True
     return False
 
 
-def time_unread(raw: str | None, machine: str | None, formats: Sequence[str], tz: str) -> bool:
-    """No instant can be read from the page: nothing shown, a relative phrase, or unparseable."""
-    if raw and not machine and _RELATIVE.search(raw):
+def time_unread(raw: str | None, machine: str | None, formats: Sequence[str], tz: str,
+                title: str | None = None) -> bool:
+    """No instant can be read from the page: nothing shown, a relative phrase, or unparseable
+    (a ``title`` attribute holding the exact date, as wpDiscuz prints, counts as read)."""
+    if machine and normalise_time(None, machine, tz=tz).utc:
+        return False
+    if title and normalise_time(title, None, formats=formats, tz=tz).utc:
+        return False
+    if not raw or _RELATIVE.search(raw):
         return True
-    return normalise_time(raw, machine, formats=formats, tz=tz).utc is None
+    return normalise_time(raw, None, formats=formats, tz=tz).utc is None
 
 
 def merge_second_sources(item: PostItem) -> dict[str, int]:

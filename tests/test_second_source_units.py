@@ -134,6 +134,22 @@ def test_an_unparsed_time_filled_withdraws_its_note() -> None:
     assert item.problems == []
 
 
+def test_a_relative_time_filled_withdraws_its_note() -> None:
+    c = comment(1, posted_raw="7 years ago")
+    notes = [(c.url, "time", "relative time '7 years ago': the page gives no exact time"),
+             (c.url, "time", "unparsed time 'something else'")]
+    item = post_with([c], [SourceComment(1, "feed", "Alice", "Fri, 05 Jul 2019 09:31:00 +0000")], notes)
+    merge_second_sources(item)
+    assert (c.posted_at, c.posted_source) == ("2019-07-05T09:31:00Z", "feed")
+    assert item.problems == notes[1:]
+
+
+def test_a_title_attribute_with_the_exact_date_is_read() -> None:
+    wpdiscuz = raw(6, "Bob", "4 years ago")
+    wpdiscuz.posted_title = "05/07/2019 at 10:31 am"  # type: ignore[attr-defined]
+    assert not html_left_unread([wpdiscuz], 1, set(), formats=("%d/%m/%Y at %I:%M %p",))
+
+
 def test_text_agrees_to_the_minute_and_the_page_is_kept() -> None:
     c = comment(1, posted_raw="5 July 2019 at 10:31 am", posted_at="2019-07-05T09:31:00Z", posted_source="text")
     item = post_with([c], [SourceComment(1, "feed", "Alice", "Fri, 05 Jul 2019 09:31:42 +0000")])
