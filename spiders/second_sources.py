@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
@@ -28,6 +27,7 @@ from archive.clock import utc_now
 from pipelines.items import SourceComment, error_reason
 from pipelines.second_source import html_left_unread
 from spiders.identity import live_form
+from spiders.refusals import failure_kind
 from spiders.sources import (
     REST_PER_PAGE,
     api_root_from_link_header,
@@ -130,8 +130,12 @@ class SecondSources:
         thread: Thread = request.cb_kwargs["thread"]
         if request.cb_kwargs["kind"] == "rest":
             thread.plan.rest_done = True
-        if not failure.check(IgnoreRequest):  # robots.txt forbids it, or replay holds no capture
+        kind = failure_kind(failure.value)
+        if kind == "network":
             self._source_unavailable(request.url, error_reason(failure.value))
+        elif kind is not None:  # refused by the crawl's own limits (scope, size): recorded like any page
+            yield from self._request_failure(failure)
+        # None: skipped on purpose (robots.txt forbids it, or replay holds no capture)
         thread.pending.discard(request.url)
         yield from self._finish_if_complete(thread)
 

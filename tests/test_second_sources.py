@@ -10,6 +10,8 @@ Three posts added to a private DDN mirror, in the shapes WordPress core prints t
 * ``disagrees``: html5 walker with ``<time datetime>`` and names; its feed gives another time for
   one comment and another author for another: a ``time`` and a ``markup`` failure, page values kept.
 * ``plain``: advertises neither a comment feed nor the API: no extra request at all.
+* ``offsite``: its feed redirects to another host: refused by the crawl's scope and recorded
+  as a ``scope`` failure, like any request; its comments stored as the page shows them.
 """
 
 from __future__ import annotations
@@ -117,13 +119,16 @@ def rest_comment(cid: int, post: int, parent: int, author: str, date_gmt: str, l
 RELATIVE = f"{ORIGIN}/relative-times-and-no-names/"
 DISAGREES = f"{ORIGIN}/sources-disagree/"
 PLAIN = f"{ORIGIN}/neither-feed-nor-api/"
+OFFSITE = f"{ORIGIN}/feed-moved-away/"
 
 
 @pytest.fixture(scope="module")
 def second(tmp_path_factory):
     from conftest import _mirror
+    from mirror import SITES_DIR, MirrorServer
 
     server = _mirror("ddn").start()
+    elsewhere = MirrorServer(SITES_DIR / "ddn", host="127.0.0.2").start()
     try:
         thread = relative_comment(601, RELATIVE, "7 years ago", "The oldest comment.", 1,
                                   relative_comment(602, RELATIVE, "7 years ago", "A reply to it.", 2)) + \
@@ -154,14 +159,19 @@ def second(tmp_path_factory):
         plain = relative_comment(801, PLAIN, "3 days ago", "Nobody can tell when.", 1)
         server.set_page(PLAIN, post_page("neither-feed-nor-api", 7003, "Neither feed nor API", plain, 1, advertise=False))
 
+        moved = html5_comment(901, OFFSITE, "Gail", "2019-07-05T10:31:00+01:00", "5 July 2019 at 10:31 am", "Hello.", 1)
+        server.set_page(OFFSITE, post_page("feed-moved-away", 7004, "Feed moved away", moved, 1, advertise=True))
+        server.redirect_to(f"{OFFSITE}feed/", f"{elsewhere.base_url}/feed/")
+
         server.set_page("/wp-sitemap-posts-post-1.xml", "".join([
             '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-            *(f"<url><loc>{u}</loc></url>" for u in (RELATIVE, DISAGREES, PLAIN)), "</urlset>"]))
+            *(f"<url><loc>{u}</loc></url>" for u in (RELATIVE, DISAGREES, PLAIN, OFFSITE)), "</urlset>"]))
         db = tmp_path_factory.mktemp("second") / "archive.db"
         result = crawl(SITE, server.base_url, db)
         yield db, result, server
     finally:
         server.stop()
+        elsewhere.stop()
 
 
 def comments_of(db, wp_id: int) -> list[dict]:
@@ -219,7 +229,7 @@ def test_few_extra_requests(second) -> None:
     log = server.requests
     feeds = sorted(p for _, p, _ in log if p.endswith("/feed/") and p != "/feed/")
     rest = sorted(p for _, p, _ in log if p.startswith(REST))
-    assert feeds == ["/relative-times-and-no-names/feed/", "/sources-disagree/feed/"]
+    assert feeds == ["/feed-moved-away/feed/", "/relative-times-and-no-names/feed/", "/sources-disagree/feed/"]
     assert rest == [f"{REST}?post=7001&per_page=100&page=1"]
 
 
@@ -230,7 +240,9 @@ def test_second_sources_are_captured_and_counted(second) -> None:
     assert captured[f"{ORIGIN}{REST}?post=7001&per_page=100&page=1"] == 200
     assert captured[f"{DISAGREES}feed/"] == 200
     run = rows(db, "select pages_fetched from crawls")[0]
-    assert run["pages_fetched"] == len(server.requests) - 1  # robots.txt is read twice, counted once
+    # robots.txt is read twice, counted once; the off-site redirect answered for a feed is refused
+    # before it reaches the spider (recorded as a scope failure instead).
+    assert run["pages_fetched"] == len(server.requests) - 2
 
 
 def test_reprocess_replays_the_second_sources(second, tmp_path) -> None:
@@ -251,3 +263,11 @@ def test_reprocess_replays_the_second_sources(second, tmp_path) -> None:
     again = rows(copy, "select url, kind, reason from failures where crawl_id = 2 and url like ? order by url",
                  (f"{DISAGREES}%",))
     assert [f["kind"] for f in again] == ["time", "markup"]
+
+
+def test_a_source_redirected_off_site_is_refused_and_recorded(second) -> None:
+    db, _, _ = second
+    scope = rows(db, "select url from failures where kind = 'scope'")
+    assert scope == [{"url": f"{OFFSITE}feed/"}]
+    assert rows(db, "select author, posted_at, posted_source from comments where wp_id = 901") == [
+        {"author": "Gail", "posted_at": "2019-07-05T09:31:00Z", "posted_source": "datetime-attr"}]
