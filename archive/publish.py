@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 from datasette.app import Datasette
-from datasette.database import Database
 from datasette.plugins import pm
 
 from archive.database import ArchiveError, check_path, open_archive, readonly_uri, snapshot_only
 from archive.datasette import hooks
+from archive.datasette.cache import CachedDatabase
 
 DB_NAME = "archive"
 DATASETTE_DIR = Path(__file__).parent / "datasette"
@@ -48,10 +48,11 @@ class ArchiveDatasette(Datasette):
     archive_database = DB_NAME
 
 
-class ReadOnlyDatabase(Database):
+class ReadOnlyDatabase(CachedDatabase):
     """A Datasette database whose every connection, even a "write" one, is ``mode=ro``; with
     ``is_mutable=False`` (a snapshot) or in a directory we cannot write, ``immutable=1``, which
-    reads a WAL archive without creating its ``-shm`` file."""
+    reads a WAL archive without creating its ``-shm`` file. Slow, small results are cached until
+    the file changes (``archive.datasette.cache``)."""
 
     def connect(self, write: bool = False) -> sqlite3.Connection:
         immutable = not self.is_mutable or snapshot_only(self.path)

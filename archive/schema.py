@@ -40,7 +40,8 @@ POSTS = Table(
         "extractor_version": str, "crawl_id": int,
     },
     pk="id",
-    indexes=(("site",), ("published",), ("site", "wp_id"), ("url",), ("status",)),
+    # Reading room: facets (site, status), newest first (published), what changed (first_seen, gone_at).
+    indexes=(("site",), ("published",), ("site", "wp_id"), ("url",), ("status",), ("first_seen",), ("gone_at",)),
     fts=("title", "body_text"),
 )
 
@@ -57,7 +58,8 @@ COMMENTS = Table(
     },
     pk="id",
     foreign_keys=(("post_id", "posts", "id"), ("parent_id", "comments", "id")),
-    indexes=(("post_id", "position"), ("parent_id",), ("posted_at",), ("author",), ("status",)),
+    indexes=(("post_id", "position"), ("parent_id",), ("posted_at",), ("author",), ("status",),
+             ("site",), ("kind",), ("first_seen",), ("removed_at",)),
     fts=("author", "body_text"),
 )
 
@@ -82,7 +84,7 @@ FAILURES = Table(
     },
     pk="id",
     foreign_keys=(("crawl_id", "crawls", "id"),),
-    indexes=(("crawl_id",), ("url",)),
+    indexes=(("crawl_id",), ("url",), ("at",)),
 )
 
 POST_VERSIONS = Table(
@@ -95,7 +97,7 @@ POST_VERSIONS = Table(
     },
     pk="id",
     foreign_keys=(("post_id", "posts", "id"),),
-    indexes=(("post_id", "version"),),
+    indexes=(("post_id", "version"), ("superseded_at",), ("captured_at",)),
 )
 
 COMMENT_VERSIONS = Table(
@@ -106,7 +108,7 @@ COMMENT_VERSIONS = Table(
     },
     pk="id",
     foreign_keys=(("comment_id", "comments", "id"),),
-    indexes=(("comment_id",),),
+    indexes=(("comment_id",), ("superseded_at",), ("captured_at",)),
 )
 
 CAPTURES = Table(
@@ -118,7 +120,7 @@ CAPTURES = Table(
     },
     pk="id",
     foreign_keys=(("crawl_id", "crawls", "id"),),
-    indexes=(("site", "url"), ("content_hash",)),
+    indexes=(("site", "url"), ("content_hash",), ("fetched_at",)),
 )
 
 TABLES: tuple[Table, ...] = (POSTS, COMMENTS, CRAWLS, FAILURES, POST_VERSIONS, COMMENT_VERSIONS, CAPTURES)

@@ -17,10 +17,17 @@ from markupsafe import Markup, escape
 from archive.datasette.charts import bar_chart_svg, legend, monthly_series
 from archive.datasette.facets import YearFacet
 from archive.datasette.fts import fts_phrase, fts_query
-from archive.datasette.post_page import load_post_page
+from archive.datasette.snippets import bracketed
+from archive.datasette import pages
+from archive.datasette.comment_page import comment_page_vars
+from archive.datasette.post_page import post_page_vars
+from archive.datasette.tables import (
+    READING_COLUMNS, TIME_COLUMNS, all_columns_url, column_help, render_table_cell, with_reading_columns,
+)
 
 MARKER = "archive_database"
 LINKED_COLUMNS = {"post_id": "posts", "comment_id": "comments", "parent_id": "comments"}
+ROW_PAGES = {"posts": post_page_vars, "comments": comment_page_vars}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SECURITY_HEADERS = [
     # Nothing on any page may load from, or report to, another origin (the live sites included).
@@ -42,6 +49,7 @@ def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
     if is_archive(datasette, database):
         conn.create_function("archive_fts_query", 1, fts_query, deterministic=True)
         conn.create_function("archive_fts_phrase", 1, fts_phrase, deterministic=True)
+        conn.create_function("archive_snippet", 2, bracketed, deterministic=True)
 
 
 @hookimpl
@@ -51,31 +59,49 @@ def register_facet_classes() -> list[type]:
 
 @hookimpl
 def extra_template_vars(view_name: str, database: str | None, table: str | None,
-                        request: Any, datasette: Any) -> Callable[[], Any] | None:
-    if view_name != "row" or table != "posts" or not is_archive(datasette, database):
+                        request: Any, datasette: Any) -> Callable[[], Any] | dict[str, Any] | None:
+    if not is_archive(datasette, database) or table is None or request is None:
+        return None
+    if view_name == "table":
+        return _table_vars(datasette, database, table, request)
+    if view_name != "row" or table not in ROW_PAGES:
         return None
 
     async def inner() -> dict[str, Any]:
-        (post_id,) = urlsafe_components(request.url_vars["pks"])
-        return {"archive_post": await load_post_page(datasette, database, post_id)}
+        (pk,) = urlsafe_components(request.url_vars["pks"])
+        return await ROW_PAGES[table](datasette, database, pk)
 
     return inner
 
 
+def _table_vars(datasette: Any, database: str, table: str, request: Any) -> dict[str, Any]:
+    metadata, column_descriptions = column_help(datasette.table_metadata(database, table))
+    shown = request.args.getlist("_col")
+    reading = list(READING_COLUMNS.get(table, ()))
+    all_url = None
+    if reading and shown == reading:
+        all_url = all_columns_url(datasette.urls.table(database, table), list(column_descriptions))
+    return {"metadata": metadata, "archive_column_help": column_descriptions,
+            "archive_all_columns_url": all_url}
+
+
 @hookimpl
 def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
-    """In query results, link ids to their row pages (table pages already link keys)."""
-    if table is not None or column not in LINKED_COLUMNS or not isinstance(value, str):
-        return None
+    """Times in UK local time, JSON arrays as chips, excerpts; in query results, ids link to
+    their row pages (table pages already link keys)."""
     if not is_archive(datasette, database):
         return None
+    if table is not None:
+        return render_table_cell(value, column, table, datasette.urls.table(database, table))
+    if column not in LINKED_COLUMNS or not isinstance(value, str):
+        return render_table_cell(value, column, "", "") if column in TIME_COLUMNS else None
     href = datasette.urls.row(database, LINKED_COLUMNS[column], tilde_encode(value))
     return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
 
 
 @hookimpl
 def register_routes(datasette: Any) -> list[tuple[str, Any]]:
-    return [(r"^/-/dashboard$", dashboard)] if is_archive(datasette) else []
+    return [(r"^/-/dashboard$", dashboard), *pages.routes()] if is_archive(datasette) else []
 
 
 async def dashboard(datasette: Any, request: Any) -> Response:
@@ -126,6 +152,8 @@ def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
                 return await app(scope, receive, send)
             if scope["method"].upper() not in SAFE_METHODS:
                 return await _refuse(send)
+            scope = dict(scope, query_string=with_reading_columns(
+                scope["path"], scope.get("query_string", b""), getattr(datasette, MARKER)))
 
             async def send_with_headers(event: dict) -> None:
                 if event["type"] == "http.response.start":

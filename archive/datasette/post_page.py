@@ -20,7 +20,7 @@ LONDON = ZoneInfo("Europe/London")
 MAX_INDENT_DEPTH = 8  # deeper replies stop moving right so narrow screens stay readable
 
 COMMENTS_SQL = """
-select id, parent_id, depth, position, kind, author, author_url, posted_raw, posted_at,
+select id, wp_id, parent_id, depth, position, kind, author, author_url, posted_raw, posted_at,
        posted_ambiguous, awaiting_moderation, body_html, status, removed_at, url, first_seen, last_changed
 from comments where post_id = :post_id order by position, id
 """
@@ -28,6 +28,19 @@ VERSIONS_SQL = """
 select id, version, content_hash, captured_at, superseded_at, title
 from post_versions where post_id = :post_id order by version
 """
+COMMENT_VERSIONS_SQL = """
+select id, comment_id, captured_at, superseded_at, body_html
+from comment_versions where comment_id in (select id from comments where post_id = :post_id)
+order by comment_id, captured_at, id
+"""
+CAPTURES_SQL = """
+select id, fetched_at, status, length, same_as from captures
+where site = :site and url = :url order by fetched_at, id
+"""
+
+
+async def post_page_vars(datasette: Any, database: str, post_id: str) -> dict[str, Any]:
+    return {"archive_post": await load_post_page(datasette, database, post_id)}
 
 
 async def load_post_page(datasette: Any, database: str, post_id: str) -> dict[str, Any] | None:
@@ -39,11 +52,20 @@ async def load_post_page(datasette: Any, database: str, post_id: str) -> dict[st
     post = rows[0]
     comments = await _dicts(db, COMMENTS_SQL, {"post_id": post_id})
     versions = await _dicts(db, VERSIONS_SQL, {"post_id": post_id})
+    earlier: dict[str, list[dict[str, Any]]] = {}
+    for v in await _dicts(db, COMMENT_VERSIONS_SQL, {"post_id": post_id}):
+        earlier.setdefault(v["comment_id"], []).append(dict(
+            v, body_safe=Markup(clean_html(v["body_html"], post["url"])),
+            superseded_times=times(v["superseded_at"]), diff_url=f"/-/diff/comment/{v['id']}"))
+    captures = await _dicts(db, CAPTURES_SQL, {"site": post["site"], "url": post["url"]})
     row_url = lambda table, pk: datasette.urls.row(database, table, tilde_encode(str(pk)))  # noqa: E731
     return {
         "post": _post_view(post),
-        "comments": [_comment_view(c, post["url"], row_url("comments", c["id"])) for c in comments],
-        "versions": [dict(v, row_url=row_url("post_versions", v["id"])) for v in versions],
+        "comments": [_comment_view(c, post["url"], row_url("comments", c["id"]), earlier.get(c["id"], []))
+                     for c in comments],
+        "versions": [dict(v, row_url=row_url("post_versions", v["id"]), diff_url=f"/-/diff/post/{v['id']}")
+                     for v in versions],
+        "captures": [dict(c, url=f"/-/captures/{c['id']}") for c in captures],
         "crawl_url": row_url("crawls", post["crawl_id"]) if post.get("crawl_id") is not None else None,
     }
 
@@ -65,10 +87,13 @@ def _post_view(post: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def _comment_view(comment: dict[str, Any], post_url: str | None, row_url: str) -> dict[str, Any]:
+def _comment_view(comment: dict[str, Any], post_url: str | None, row_url: str,
+                  earlier: list[dict[str, Any]]) -> dict[str, Any]:
     depth = max(1, int(comment.get("depth") or 1))
     return dict(
         comment,
+        anchor=comment_anchor(comment),
+        earlier=earlier,
         depth=depth,
         indent=min(depth, MAX_INDENT_DEPTH) - 1,
         author_link=safe_url(comment.get("author_url")),
@@ -76,6 +101,11 @@ def _comment_view(comment: dict[str, Any], post_url: str | None, row_url: str) -
         posted_times=times(comment.get("posted_at")),
         row_url=row_url,
     )
+
+
+def comment_anchor(comment: dict[str, Any]) -> str:
+    """The comment's fragment on the post page: WordPress's own ``comment-N``."""
+    return f"comment-{comment['wp_id']}" if comment.get("wp_id") is not None else str(comment["id"])
 
 
 def times(utc_iso: str | None) -> dict[str, str] | None:
