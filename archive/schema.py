@@ -40,8 +40,10 @@ POSTS = Table(
         "extractor_version": str, "crawl_id": int,
     },
     pk="id",
-    # Reading room: facets (site, status), newest first (published), what changed (first_seen, gone_at).
-    indexes=(("site",), ("published",), ("site", "wp_id"), ("url",), ("status",), ("first_seen",), ("gone_at",)),
+    # Reading room: facets (site, status; categories and published+site as covering indexes, so the
+    # array facet and the dashboard never read the bodies), what changed (first_seen, gone_at).
+    indexes=(("site",), ("published",), ("site", "wp_id"), ("url",), ("status",), ("first_seen",), ("gone_at",),
+             ("categories",), ("published", "site")),
     fts=("title", "body_text"),
 )
 
@@ -59,7 +61,7 @@ COMMENTS = Table(
     pk="id",
     foreign_keys=(("post_id", "posts", "id"), ("parent_id", "comments", "id")),
     indexes=(("post_id", "position"), ("parent_id",), ("posted_at",), ("author",), ("status",),
-             ("site",), ("kind",), ("first_seen",), ("removed_at",)),
+             ("site",), ("kind",), ("first_seen",), ("removed_at",), ("posted_at", "site", "kind")),
     fts=("author", "body_text"),
 )
 

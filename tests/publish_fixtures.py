@@ -8,6 +8,7 @@ the tests exercise Datasette against exactly the shape the crawler will write.
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 from archive.schema import open_db
@@ -21,6 +22,22 @@ HOSTILE_COMMENT_HTML = (
     '<p>Hostile comment text.<script>window.__pwned = "comment-script";</script></p>'
     '<img src="x" onerror="window.__pwned = \'comment-onerror\'">'
     '<a href="javascript:window.__pwned = \'comment-link\'" onclick="window.__pwned = 1">evil</a>'
+)
+
+# A captured page doing everything a page could do to its reader: scripts, handlers, a refresh to
+# javascript:, remote images, styles and frames, a form, a top-navigating link.
+HOSTILE_CAPTURE_HTML = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Hostile capture</title>'
+    '<meta http-equiv="refresh" content="5;url=javascript:parent.__pwned=\'capture-refresh\'">'
+    '<link rel="stylesheet" href="https://www.drinkanddrugsnews.com/evil.css">'
+    '<script>parent.__pwned = "capture-script"; top.__pwned = "capture-script";</script></head>'
+    '<body onload="parent.__pwned = \'capture-onload\'"><h1 id="capture-heading">Hostile markup test</h1>'
+    '<p>Archived body text.</p>'
+    '<img src="https://www.drinkanddrugsnews.com/tracker.gif" onerror="parent.__pwned = \'capture-onerror\'">'
+    '<iframe src="https://www.drinkanddrugsnews.com/"></iframe>'
+    '<a id="capture-link" href="javascript:parent.__pwned = \'capture-link\'" target="_top">click</a>'
+    '<form action="https://www.drinkanddrugsnews.com/collect"><input name="x"></form>'
+    '</body></html>'
 )
 
 CRAWLS = [
@@ -190,6 +207,18 @@ CAPTURES = [
      "headers": '{"Content-Type": "text/html; charset=UTF-8"}', "fetched_at": "2024-01-10T03:10:00Z",
      "content_hash": "cap-1", "body": b"<html>\x00\xff raw</html>", "body_encoding": "utf-8",
      "length": 19},
+    {"id": 2, "crawl_id": 2, "site": "ddn", "url": "https://www.drinkanddrugsnews.com/hostile-markup/",
+     "fetched_url": "https://www.drinkanddrugsnews.com/hostile-markup/", "status": 200,
+     "headers": json.dumps({"Content-Type": "text/html; charset=UTF-8", "Server": "nginx",
+                            "Set-Cookie": ["a=1", "b=2"]}),
+     "fetched_at": "2024-01-10T03:12:00Z", "content_hash": "cap-2",
+     "body": zlib.compress(HOSTILE_CAPTURE_HTML.encode()), "body_encoding": "zlib",
+     "length": len(HOSTILE_CAPTURE_HTML.encode())},
+    {"id": 3, "crawl_id": 3, "site": "ddn", "url": "https://www.drinkanddrugsnews.com/hostile-markup/",
+     "fetched_url": "https://www.drinkanddrugsnews.com/hostile-markup/", "status": 200,
+     "headers": json.dumps({"Content-Type": "text/html; charset=UTF-8"}),
+     "fetched_at": "2024-02-10T03:12:00Z", "content_hash": "cap-2", "body": None, "body_encoding": "zlib",
+     "length": len(HOSTILE_CAPTURE_HTML.encode()), "same_as": 2},
 ]
 
 

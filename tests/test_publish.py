@@ -237,7 +237,7 @@ def test_hostile_post_keeps_its_text_but_loses_its_weapons(ds: Any) -> None:
 def test_dashboard_charts_posts_and_comments_per_month(ds: Any) -> None:
     doc = _doc(ds, "/-/dashboard")
     charts = {s.get("id"): s for s in doc.cssselect("section.archive-chart")}
-    assert list(charts) == ["posts_per_month", "comments_per_month"]
+    assert list(charts) == ["posts_per_month", "comments_per_month", "changes_per_month", "failures_per_crawl"]
     bars = [(b.get("data-month"), b.get("data-site"), b.get("data-count"))
             for b in charts["comments_per_month"].cssselect("rect.bar")]
     assert bars == [("2021-06", "collectivevoice", "1"), ("2023-11", "ddn", "5"), ("2023-12", "ddn", "1")]

@@ -14,8 +14,8 @@ from datasette.utils import tilde_encode, urlsafe_components
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from archive.datasette.charts import bar_chart_svg, legend, monthly_series
-from archive.datasette.facets import YearFacet
+from archive.datasette.facets import JsonArrayFacet, YearFacet
+from archive.datasette.feeds import can_render_atom, render_atom
 from archive.datasette.fts import fts_phrase, fts_query
 from archive.datasette.snippets import bracketed
 from archive.datasette import pages
@@ -54,7 +54,7 @@ def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
 
 @hookimpl
 def register_facet_classes() -> list[type]:
-    return [YearFacet]
+    return [YearFacet, JsonArrayFacet]
 
 
 @hookimpl
@@ -100,43 +100,15 @@ def render_cell(value: Any, column: str, table: str | None, database: str, datas
 
 
 @hookimpl
+def register_output_renderer(datasette: Any) -> dict[str, Any] | None:
+    if not is_archive(datasette):
+        return None
+    return {"extension": "atom", "render": render_atom, "can_render": can_render_atom}
+
+
+@hookimpl
 def register_routes(datasette: Any) -> list[tuple[str, Any]]:
-    return [(r"^/-/dashboard$", dashboard), *pages.routes()] if is_archive(datasette) else []
-
-
-async def dashboard(datasette: Any, request: Any) -> Response:
-    """Posts and comments per month per site, as server-side SVG charts with their numbers."""
-    database = getattr(datasette, MARKER)
-    queries = datasette.metadata("queries", database=database) or {}
-    charts = []
-    for name in ("posts_per_month", "comments_per_month"):
-        query = queries[name]
-        sql = query["sql"] if isinstance(query, dict) else query
-        result = await datasette.get_database(database).execute(sql)
-        series = monthly_series([tuple(r) for r in result.rows])
-        charts.append({
-            "name": name, "title": query.get("title", name), "svg": bar_chart_svg(query.get("title", name), series),
-            "legend": legend(series), "series": series,
-            "query_url": datasette.urls.database(database) + "/" + name,
-        })
-    alarms = await _alarms(datasette, database)
-    html = await datasette.render_template(
-        "archive_dashboard.html", {"charts": charts, "database": database, "alarms": alarms}, request=request)
-    return Response.html(html)
-
-
-# The alarm (pipelines/alarm.py): pages the last crawl of each site did not fully understand.
-ALARMS_SQL = """select c.site, c.id as crawl_id, c.started,
-  (select count(*) from failures f where f.crawl_id = c.id and f.kind = 'markup') as markup
-from crawls c where c.id in (select max(id) from crawls group by site) order by c.site"""
-
-
-async def _alarms(datasette: Any, database: str) -> list[dict[str, Any]]:
-    """Each site's last crawl and its count of ``markup`` failures, linked to the rows."""
-    result = await datasette.get_database(database).execute(ALARMS_SQL)
-    failures = datasette.urls.table(database, "failures")
-    return [{**dict(zip(("site", "crawl_id", "started", "markup"), row)),
-             "url": f"{failures}?kind=markup&crawl_id={row[1]}"} for row in result.rows]
+    return pages.routes() if is_archive(datasette) else []
 
 
 @hookimpl
@@ -157,7 +129,11 @@ def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
 
             async def send_with_headers(event: dict) -> None:
                 if event["type"] == "http.response.start":
-                    event = dict(event, headers=list(event.get("headers", [])) + SECURITY_HEADERS)
+                    headers = list(event.get("headers", []))
+                    # A route that sets its own policy (the capture pages) keeps it; all get the rest.
+                    own_csp = any(name.lower() == b"content-security-policy" for name, _ in headers)
+                    event = dict(event, headers=headers + [h for h in SECURITY_HEADERS
+                                                           if not (own_csp and h[0] == b"content-security-policy")])
                 await send(event)
 
             return await app(scope, receive, send_with_headers)

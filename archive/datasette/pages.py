@@ -10,6 +10,10 @@ from typing import Any
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 
+from archive.datasette.captures import (
+    CAPTURE_PAGE_CSP, FRAME_CSP, load_capture, load_capture_body,
+)
+from archive.datasette.charts import bar_chart_svg, legend, monthly_series, shared_months, Series
 from archive.datasette.changes import (
     BadPeriod, choose_period, load_changes, next_comment_text, next_post_text, recent_crawls,
 )
@@ -22,9 +26,12 @@ MARKER = "archive_database"
 
 def routes() -> list[tuple[str, Any]]:
     return [
+        (r"^/-/dashboard$", dashboard),
         (r"^/-/search(?P<format>\.json)?$", search_page),
         (r"^/-/changes(?P<format>\.json)?$", changes_page),
         (r"^/-/diff/(?P<kind>post|comment)/(?P<id>[0-9]+)$", diff_page),
+        (r"^/-/captures/(?P<id>[0-9]+)$", capture_page),
+        (r"^/-/captures/(?P<id>[0-9]+)/page$", capture_body),
     ]
 
 
@@ -125,3 +132,82 @@ async def diff_page(datasette: Any, request: Any) -> Response:
     return await _html(datasette, request, "archive_diff.html", {
         "heading": heading, "version": v, "kind": kind, "diff": diff, "back_url": back,
         "superseded": times(v["superseded_at"]), "captured": times(v["captured_at"])})
+
+
+async def capture_page(datasette: Any, request: Any) -> Response:
+    """``/-/captures/<id>``: a raw response as it was fetched, its headers as a table and its page
+    in a sandboxed frame (no scripts, nothing loaded from anywhere)."""
+    database = _database(datasette)
+    capture = await load_capture(datasette, database, int(request.url_vars["id"]))
+    if capture is None:
+        return await _not_found(datasette, request, f"No capture {request.url_vars['id']}")
+    response = await _html(datasette, request, "archive_capture.html", {"capture": capture})
+    response.headers["content-security-policy"] = CAPTURE_PAGE_CSP
+    return response
+
+
+async def capture_body(datasette: Any, request: Any) -> Response:
+    """``/-/captures/<id>/page``: the decompressed body, served so that it can do nothing: CSP
+    ``sandbox`` (no scripts, forms, popups or same-origin access even when opened directly),
+    ``default-src 'none'`` (no fetch of any kind), HTML only as HTML and everything else as text."""
+    database = _database(datasette)
+    found = await load_capture_body(datasette.get_database(database), int(request.url_vars["id"]))
+    if found is None:
+        return Response.text(f"No capture {request.url_vars['id']}", status=404)
+    body, content_type = found
+    return Response(body, content_type=content_type, headers={
+        "content-security-policy": FRAME_CSP, "x-content-type-options": "nosniff",
+        "cache-control": "private, max-age=3600"})
+
+
+async def _not_found(datasette: Any, request: Any, message: str) -> Response:
+    return await _html(datasette, request, "error.html",
+                       {"ok": False, "error": message, "title": "Not found", "status": 404}, 404)
+
+
+MONTHLY_CHARTS = ("posts_per_month", "comments_per_month", "changes_per_month")
+CHANGE_ORDER = ["posts edited", "posts gone", "comments edited", "comments removed"]
+
+
+async def dashboard(datasette: Any, request: Any) -> Response:
+    """Posts, comments, edits and removals per month on one time axis, and failures per crawl:
+    server-side SVG charts, each with its numbers as a table."""
+    database = _database(datasette)
+    db = datasette.get_database(database)
+    queries = datasette.metadata("queries", database=database) or {}
+    rows = {name: [tuple(r) for r in (await db.execute(queries[name]["sql"])).rows]
+            for name in (*MONTHLY_CHARTS, "failures_per_crawl")}
+    months = shared_months(*(rows[name] for name in MONTHLY_CHARTS))
+    charts = []
+    for name in MONTHLY_CHARTS:
+        series = monthly_series(rows[name], months, CHANGE_ORDER if name == "changes_per_month" else None)
+        charts.append(_chart(datasette, database, name, queries[name], series, bar_chart_svg(queries[name]["title"], series)))
+    crawls = rows["failures_per_crawl"]
+    failures = Series([str(r[0]) for r in crawls], sorted({r[1] for r in crawls if r[1]}),
+                      {(str(r[0]), r[1]): r[4] for r in crawls if r[4]})
+    labels = {str(r[0]): (r[2] or "")[:7] for r in crawls}
+    charts.append(_chart(datasette, database, "failures_per_crawl", queries["failures_per_crawl"], failures,
+                         bar_chart_svg(queries["failures_per_crawl"]["title"], failures, axis="crawl", labels=labels)))
+    return await _html(datasette, request, "archive_dashboard.html", {"charts": charts, "database": database,
+                                                                     "alarms": await _alarms(datasette, database),
+                                                                     "first_month": months[0] if months else None,
+                                                                     "last_month": months[-1] if months else None})
+
+
+def _chart(datasette: Any, database: str, name: str, query: dict[str, Any], series: Series, svg: Any) -> dict[str, Any]:
+    return {"name": name, "title": query.get("title", name), "description": query.get("description"), "svg": svg,
+            "legend": legend(series), "series": series, "query_url": datasette.urls.database(database) + "/" + name}
+
+
+# The alarm (pipelines/alarm.py): pages the last crawl of each site did not fully understand.
+ALARMS_SQL = """select c.site, c.id as crawl_id, c.started,
+  (select count(*) from failures f where f.crawl_id = c.id and f.kind = 'markup') as markup
+from crawls c where c.id in (select max(id) from crawls group by site) order by c.site"""
+
+
+async def _alarms(datasette: Any, database: str) -> list[dict[str, Any]]:
+    """Each site's last crawl and its count of ``markup`` failures, linked to the rows."""
+    result = await datasette.get_database(database).execute(ALARMS_SQL)
+    failures = datasette.urls.table(database, "failures")
+    return [{**dict(zip(("site", "crawl_id", "started", "markup"), row)),
+             "url": f"{failures}?kind=markup&crawl_id={row[1]}"} for row in result.rows]
