@@ -115,3 +115,75 @@ def test_hostile_post_runs_no_script(server: str, browser: webdriver.Chrome, tmp
     screenshot = tmp_path / "post-ddn-124-hostile.png"
     browser.save_screenshot(str(screenshot))
     print(f"screenshot: {screenshot}")
+
+
+# --- the reading room at desktop and phone widths ---------------------------------------------------
+
+WIDTHS = {"desktop": (1280, 900), "phone": (400, 850)}
+NAV = ["Posts", "Comments", "Search", "Changes", "Dashboard", "Crawl health"]
+# page name: (path, is a table page, links that must be there (href endings), renders archived HTML)
+READING_PAGES = {
+    "posts-table": ("/archive/posts", True, ["?categories__arraycontains=News"], True),
+    "comments-table": ("/archive/comments", True, ["/archive/posts/ddn~3Apost~3A124"], True),
+    "comment-row": ("/archive/comments/ddn~3Acomment~3A202", False, [POST_123 + "#comment-202"], True),
+    "search": ("/-/search?q=hostile", False, [POST_124 + "#comment-301", POST_124], True),
+    "changes": ("/-/changes?from=2024-01-01", False, [POST_123 + "#comment-202", "/-/diff/post/1"], True),
+    "dashboard": ("/-/dashboard", False, ["/archive/comments_per_month", "/-/changes"], False),
+    "capture": ("/-/captures/2", False, ["/-/captures/2/page", POST_124], True),
+    "post": (POST_123, False, ["/-/captures/1", "/-/diff/post/1", "/-/diff/comment/2"], True),
+    "hostile-post": (POST_124, False, ["/-/captures/2"], True),
+}
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("name", list(READING_PAGES))
+def test_reading_room_page(server: str, browser: webdriver.Chrome, screenshots: Path, name: str, width: str) -> None:
+    path, is_table, links, archived_html = READING_PAGES[name]
+    browser.set_window_size(*WIDTHS[width])
+    browser.get(server + path)
+    assert browser.execute_script("return document.readyState") == "complete"
+    shot = screenshots / f"{name}-{width}.png"
+    assert browser.save_screenshot(str(shot))
+    print(f"screenshot: {shot}")
+    overflow = browser.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert overflow[0] <= overflow[1], f"{name} scrolls sideways at {width}: {overflow}"
+    nav = browser.find_elements(By.CSS_SELECTOR, "ul.archive-nav a")
+    assert [a.text for a in nav] == NAV and all(a.is_displayed() for a in nav)
+    hrefs = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a[href]")]
+    for ending in links:
+        assert any(h.endswith(ending) for h in hrefs), (name, ending)
+    if is_table:
+        top = browser.execute_script(
+            "return document.querySelector('table.rows-and-columns tbody tr').getBoundingClientRect().top")
+        assert top < browser.execute_script("return window.innerHeight"), f"first row at {top}px"
+    if archived_html:
+        assert browser.execute_script("return typeof window.__pwned") == "undefined"
+        assert browser.execute_script("return document.querySelectorAll('img, object, embed').length") == 0
+
+
+def test_capture_runs_nothing_and_fetches_nothing(server: str, browser: webdriver.Chrome) -> None:
+    browser.set_window_size(*WIDTHS["desktop"])
+    browser.get(server + "/-/captures/2")
+    frame = browser.find_element(By.CSS_SELECTOR, "iframe.archive-capture-frame")
+    assert frame.get_attribute("sandbox") == ""
+    browser.switch_to.frame(frame)
+    try:
+        assert browser.find_element(By.ID, "capture-heading").text == "Hostile markup test"
+        assert browser.execute_script("return typeof window.__pwned") == "undefined"
+        image = browser.find_element(By.TAG_NAME, "img")
+        assert browser.execute_script("return arguments[0].naturalWidth", image) == 0  # never fetched
+        browser.find_element(By.ID, "capture-link").click()
+    finally:
+        browser.switch_to.default_content()
+    assert browser.current_url == server + "/-/captures/2"  # the link could not navigate the page
+    assert browser.execute_script("return typeof window.__pwned") == "undefined"
+    # opened on its own, the body is still sandboxed by its Content-Security-Policy
+    browser.get(server + "/-/captures/2/page")
+    assert browser.find_element(By.ID, "capture-heading").text == "Hostile markup test"
+    assert browser.execute_script("return typeof window.__pwned") == "undefined"

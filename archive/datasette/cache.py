@@ -4,6 +4,8 @@ An archive changes only when a crawl writes to it, yet every table page recounts
 facets over the whole table (250,000 comments: a second of CPU) and the dashboard re-aggregates
 every comment. Results that took a while to compute and are small are kept, keyed by the SQL and
 its parameters, and dropped as soon as the database file or its WAL changes (size, mtime, inode).
+A query that hit its time limit (a facet over a large filtered set) is remembered as such for a
+few minutes, so every page view does not wait out the same limit again.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from datasette.database import Database
+from datasette.database import Database, QueryInterrupted
 
 MAX_ENTRIES = 512
 MAX_ROWS = 1000
 MIN_MS = 5.0  # cheaper queries are not worth a slot
+INTERRUPTED_FOR_S = 300.0
 
 
 class CachedDatabase(Database):
@@ -38,10 +41,19 @@ class CachedDatabase(Database):
             self._token = token
         if key is not None and key in self._results:
             self._results.move_to_end(key)
-            return self._results[key]
+            cached = self._results[key]
+            if not isinstance(cached, _Interrupted):
+                return cached
+            if time.monotonic() - cached.at < INTERRUPTED_FOR_S:
+                raise cached.error
         t0 = time.perf_counter()
-        results = await super().execute(sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
-                                        page_size=page_size, log_sql_errors=log_sql_errors)
+        try:
+            results = await super().execute(sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
+                                            page_size=page_size, log_sql_errors=log_sql_errors)
+        except QueryInterrupted as e:
+            if key is not None:
+                self._results[key] = _Interrupted(e, time.monotonic())
+            raise
         elapsed_ms = (time.perf_counter() - t0) * 1000
         if key is not None and elapsed_ms >= MIN_MS and len(results.rows) <= MAX_ROWS:
             self._results[key] = results
@@ -61,6 +73,11 @@ class CachedDatabase(Database):
             except OSError:
                 token.append(None)
         return tuple(token)
+
+
+class _Interrupted:
+    def __init__(self, error: QueryInterrupted, at: float) -> None:
+        self.error, self.at = error, at
 
 
 def _key(sql: str, params: Any, truncate: bool, page_size: Any) -> Any:

@@ -106,7 +106,7 @@ async def load_changes(datasette: Any, database: str, period: Period) -> dict[st
         sql = sql.format(site_p=" and p.site = :site" if period.site else "",
                          site_c=" and c.site = :site" if period.site else "")
         total = (await db.execute(f"select count(*) from ({sql})", params)).single_value()
-        rows = [dict(r) for r in (await db.execute(f"{sql} order by at desc limit {LIMIT}", params)).rows]
+        rows = [dict(r) for r in (await db.execute(f"{sql} order by at desc, id limit {LIMIT}", params)).rows]
         items = [await _item(datasette, database, db, name, row, k < INLINE_DIFFS) for k, row in enumerate(rows)]
         sections.append({"name": name, "title": TITLES[name], "total": total, "rows": items,
                          "more": max(0, total - len(items))})
