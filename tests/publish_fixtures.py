@@ -207,6 +207,10 @@ CAPTURES = [
      "headers": '{"Content-Type": "text/html; charset=UTF-8"}', "fetched_at": "2024-01-10T03:10:00Z",
      "content_hash": "cap-1", "body": b"<html>\x00\xff raw</html>", "body_encoding": "utf-8",
      "length": 19},
+]
+
+# Captures of the hostile post (a zlib body and a same_as copy), for the capture pages' tests.
+HOSTILE_CAPTURES = [
     {"id": 2, "crawl_id": 2, "site": "ddn", "url": "https://www.drinkanddrugsnews.com/hostile-markup/",
      "fetched_url": "https://www.drinkanddrugsnews.com/hostile-markup/", "status": 200,
      "headers": json.dumps({"Content-Type": "text/html; charset=UTF-8", "Server": "nginx",
@@ -222,8 +226,9 @@ CAPTURES = [
 ]
 
 
-def build_archive(path: str | Path) -> Path:
-    """Create the fixture archive at ``path`` (through the real schema) and return the path."""
+def build_archive(path: str | Path, *, hostile_captures: bool = False) -> Path:
+    """Create the fixture archive at ``path`` (through the real schema) and return the path;
+    ``hostile_captures`` adds the captured hostile page (captures 2 and 3)."""
     path = Path(path)
     db = open_db(str(path))
     db["crawls"].insert_all(CRAWLS)
@@ -232,7 +237,7 @@ def build_archive(path: str | Path) -> Path:
     db["post_versions"].insert_all(POST_VERSIONS)
     db["comment_versions"].insert_all(COMMENT_VERSIONS)
     db["failures"].insert_all(FAILURES)
-    db["captures"].insert_all(CAPTURES)
+    db["captures"].insert_all(CAPTURES + (HOSTILE_CAPTURES if hostile_captures else []))
     db.conn.commit()
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()

@@ -46,7 +46,7 @@ def wait_until_serving(url: str, proc: subprocess.Popen, timeout: float = 30.0) 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``sector-archive serve`` as a subprocess, on a database whose file is not named archive.db."""
-    db = build_archive(tmp_path_factory.mktemp("browser") / "snapshot.db")
+    db = build_archive(tmp_path_factory.mktemp("browser") / "snapshot.db", hostile_captures=True)
     port = free_port()
     command = [str(Path(sys.executable).parent / "sector-archive"), "serve", "--db", str(db),
                "--host", "127.0.0.1", "--port", str(port)]

@@ -25,7 +25,7 @@ NAV = ["/archive/posts", "/archive/comments", "/-/search", "/-/changes", "/-/das
 
 @pytest.fixture(scope="module")
 def ds(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    return build_datasette(build_archive(tmp_path_factory.mktemp("reading") / "archive.db"))
+    return build_datasette(build_archive(tmp_path_factory.mktemp("reading") / "archive.db", hostile_captures=True))
 
 
 def get(ds: Any, path: str) -> Any:
