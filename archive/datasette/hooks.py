@@ -11,7 +11,6 @@ from typing import Any, Callable
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
-from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from archive.datasette.facets import JsonArrayFacet, YearFacet
