@@ -50,6 +50,7 @@ from spiders.urls import (
 _SKIP_SITEMAP = re.compile(r"taxonomies|users|posts-page|page-sitemap|category-sitemap|tag-sitemap|author-sitemap")
 LISTING_LINKS = ".entry-title a, h2 a[rel=bookmark], h3 a[rel=bookmark], article a[rel=bookmark], .post-title a, .read-more a, a.more-link"
 PAGINATION_LINKS = "a.next, .nav-previous a, .pagination a, a.page-numbers, .nav-links a"
+_LISTING_PAGE = re.compile(r"/page/(\d+)/?$")  # WordPress's pretty pagination: <listing>/page/N/
 
 
 @dataclass
@@ -88,6 +89,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self._sitemaps_pending = 0
         self._listings: set[str] = set()
         self._listing_limited = False
+        self._listing_last: dict[str, int] = {}  # listing root -> last page its own pagination shows
         self.max_comment_pages = defaults.ARCHIVE_MAX_COMMENT_PAGES
         self.max_listing_pages = defaults.ARCHIVE_MAX_LISTING_PAGES
         self._candidates = 0
@@ -218,15 +220,32 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             request = self._candidate(response.urljoin(href))
             if request is not None:
                 yield request
-        for href in response.css(PAGINATION_LINKS).xpath("@href").getall():
+        pagination = response.css(PAGINATION_LINKS)
+        if response.meta.get("listing_root"):
+            self._note_last_listing_page(response.url, pagination.xpath("normalize-space(.)").getall())
+        for href in pagination.xpath("@href").getall():
             url = self.origins.to_fetch(response.urljoin(href))
             if self.origins.is_internal(url) and followable(url):
                 yield from self._listing_request(strip_fragment(url), response.url)
+
+    def _note_last_listing_page(self, root: str, labels: list[str]) -> None:
+        """WordPress's numbered pagination on a listing's first page shows its last page ("1 2 …
+        57 Next"): pages beyond it are not the site's. Sites with only "Older posts" links show
+        no number; ``ARCHIVE_MAX_LISTING_PAGES`` bounds them."""
+        numbers = [int(label) for label in labels if label.isascii() and label.isdigit()]
+        if numbers:
+            self._listing_last[strip_fragment(root).split("?", 1)[0].rstrip("/")] = max(numbers)
 
     def _listing_request(self, url: str, found_on: str | None = None) -> Iterator[Request | FailureItem]:
         """Listing pages are bounded by ``ARCHIVE_MAX_LISTING_PAGES``: endless pagination (a
         calendar, a trap) ends there, with one ``limit`` failure saying so."""
         if url in self._listings:
+            return
+        page = _LISTING_PAGE.search(url.split("?", 1)[0])
+        last = self._listing_last.get(url[:page.start()]) if page else None
+        if page and last is not None and int(page.group(1)) > last:
+            yield self._failure(found_on or url, "limit", f"listing page {page.group(1)} not followed: the"
+                                f" listing's own pagination shows {last} pages")
             return
         if len(self._listings) >= self.max_listing_pages:
             if not self._listing_limited:
@@ -235,7 +254,8 @@ class WordPressSpider(SecondSources, scrapy.Spider):
                                     " not followed (ARCHIVE_MAX_LISTING_PAGES)")
             return
         self._listings.add(url)
-        yield Request(url, callback=self.parse_listing, errback=self.page_failed)
+        yield Request(url, callback=self.parse_listing, errback=self.page_failed,
+                      meta={"listing_root": found_on is None})
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         self._count_page()

@@ -189,11 +189,66 @@ def test_comment_page_traps_end_at_what_the_page_declares(hostile) -> None:
     assert len(comment_ids(db, "/ceiling-trap/")) == 6
 
 
-def test_listing_trap_ends_at_its_setting(hostile) -> None:
+def test_listing_trap_ends_where_the_sites_pagination_does(hostile) -> None:
+    """DDN's home page numbers its pagination up to 2; the trap's page 2 links a page 3."""
     db, site = hostile["db"], hostile["site"]
     listings = [p for _, p, _ in site.requests if p == "/" or p.startswith("/page/")]
-    assert len(listings) == 4, listings  # ARCHIVE_MAX_LISTING_PAGES=4
-    assert [f for f in failures(db, "limit") if "listing" in f["reason"]], failures(db)
+    assert listings == ["/", "/page/2/"], listings
+    limit = [f for f in failures(db, "limit") if "listing" in f["reason"]]
+    assert [(f["url"], f["reason"]) for f in limit] == [
+        (f"{ORIGIN}/page/2/", "listing page 3 not followed: the listing's own pagination shows 2 pages")]
+
+
+def _listing_spider(max_pages: int):
+    from types import SimpleNamespace
+
+    from spiders.registry import spider_class
+
+    spider = spider_class("ddn")(base_url="http://127.0.0.1:9")
+    spider.crawler = SimpleNamespace(stats=SimpleNamespace(inc_value=lambda *a, **k: None))
+    spider.max_listing_pages = max_pages
+    return spider
+
+
+def _walk_listings(spider, root_body: str) -> tuple[list[str], list]:
+    """Follow a listing trap page by page, as the engine would; (listing URLs fetched, failures)."""
+    from scrapy.http import HtmlResponse
+
+    from hostile_site import endless_listing
+    from pipelines.items import FailureItem
+
+    fetched, failed = [], []
+    queue = list(spider._listing_request("http://127.0.0.1:9/"))
+    while queue:
+        request = queue.pop(0)
+        fetched.append(request.url)
+        n = int(request.url.rstrip("/").rsplit("/", 1)[-1]) if "/page/" in request.url else 1
+        body = root_body if n == 1 else endless_listing(n)
+        for out in spider.parse_listing(HtmlResponse(request.url, body=body.encode(), request=request)):
+            if isinstance(out, FailureItem):
+                failed.append(out)
+            elif out.callback == spider.parse_listing:
+                queue.append(out)
+    return fetched, failed
+
+
+def test_listing_pages_without_numbers_end_at_the_setting() -> None:
+    from hostile_site import endless_listing
+
+    fetched, failed = _walk_listings(_listing_spider(4), endless_listing(1))
+    assert fetched == ["http://127.0.0.1:9/"] + [f"http://127.0.0.1:9/page/{n}/" for n in (2, 3, 4)]
+    assert [(f.kind, f.reason) for f in failed] == [
+        ("limit", "listing pages beyond 4 not followed (ARCHIVE_MAX_LISTING_PAGES)")]
+
+
+def test_numbered_pagination_declares_the_last_listing_page() -> None:
+    from hostile_site import endless_listing
+
+    numbered = endless_listing(1).replace("</div></main>", "".join(
+        f'<a class="page-numbers" href="{ORIGIN}/page/{n}/">{n}</a>' for n in (2, 3)) + "</div></main>")
+    fetched, failed = _walk_listings(_listing_spider(100), numbered)
+    assert fetched == ["http://127.0.0.1:9/", "http://127.0.0.1:9/page/2/", "http://127.0.0.1:9/page/3/"]
+    assert [f.reason for f in failed] == ["listing page 4 not followed: the listing's own pagination shows 3 pages"]
 
 
 def test_duplicate_sitemap_lines_are_harmless(hostile) -> None:
