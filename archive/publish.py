@@ -18,7 +18,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from archive.database import ArchiveError, check_path, open_archive, readonly_uri, snapshot_only
-from archive.datasette import hooks
+from archive.datasette import hooks, limits
 from archive.datasette.cache import CachedDatabase
 
 DB_NAME = "archive"
@@ -37,18 +37,25 @@ SETTINGS: dict[str, Any] = {
     "default_cache_ttl": 60,
     "suggest_facets": False,  # suggestions cost ~2 s per table page at 100k comments; facets are curated
 }
+PUBLIC_SETTINGS: dict[str, Any] = {
+    "default_allow_sql": False,  # canned queries and search only (limits.permission_allowed agrees)
+    "allow_csv_stream": False,  # a streamed CSV of a whole table is one unbounded request
+}
 
 
 ArchiveUnavailable = ArchiveError  # the archive database cannot be served (one line naming the path)
 
 
 class ArchiveDatasette(Datasette):
-    """Datasette that the archive's plugin hooks recognise (they ignore any other instance)."""
+    """Datasette that the archive's plugin hooks recognise (they ignore any other instance).
+    ``archive_public`` and ``archive_time_limit`` configure ``archive.datasette.limits``."""
 
     archive_database = DB_NAME
+    archive_public = False
+    archive_time_limit = limits.DEFAULT_TIME_LIMIT
 
 
-class ReadOnlyDatabase(CachedDatabase):
+class ReadOnlyDatabase(CachedDatabase, limits.TimeLimitedDatabase):
     """A Datasette database whose every connection, even a "write" one, is ``mode=ro``; with
     ``is_mutable=False`` (a snapshot) or in a directory we cannot write, ``immutable=1``, which
     reads a WAL archive without creating its ``-shm`` file. Slow, small results are cached until
@@ -80,18 +87,25 @@ def check_archive(path: str | Path, *, immutable: bool = False) -> Path:
     return path
 
 
-def build_datasette(db_path: str | Path, *, immutable: bool = False) -> Datasette:
-    """A configured, read-only Datasette serving ``db_path`` as the ``archive`` database."""
+def build_datasette(db_path: str | Path, *, immutable: bool = False, public: bool = False,
+                    time_limit: float = limits.DEFAULT_TIME_LIMIT) -> Datasette:
+    """A configured, read-only Datasette serving ``db_path`` as the ``archive`` database; with
+    ``public``, no arbitrary SQL and no debug pages. Every request is bounded by ``time_limit``."""
     path = check_archive(db_path, immutable=immutable)
-    if not pm.is_registered(hooks):
-        pm.register(hooks, name="sector-archive")
+    for module, name in ((hooks, "sector-archive"), (limits, "sector-archive-limits")):
+        if not pm.is_registered(module):
+            pm.register(module, name=name)
+    settings = {**SETTINGS, "sql_time_limit_ms": int(time_limit * 1000)}
+    if public:
+        settings.update(PUBLIC_SETTINGS)
     ds = ArchiveDatasette(
         metadata=load_metadata(),
-        settings=SETTINGS,
+        settings=settings,
         template_dir=str(TEMPLATE_DIR),
         static_mounts=[(STATIC_MOUNT, str(STATIC_DIR))],
     )
     db = ReadOnlyDatabase(ds, path=str(path), is_mutable=not immutable)
+    ds.archive_public, ds.archive_time_limit = public, time_limit
     ds.remove_database("_memory")  # Datasette adds it when given no files; visitors need only the archive
     ds.add_database(db, name=DB_NAME)
     return ds

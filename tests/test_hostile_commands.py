@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlite_utils
 
 from archive.database import APPLICATION_ID, SCHEMA_VERSION, ArchiveError, open_archive
 from archive.publish import build_datasette
 from archive.schema import ensure_db_shape
 from crawling import ROOT
 from publish_fixtures import build_archive
-
-import sqlite_utils
 
 
 def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -189,3 +191,159 @@ def test_unusable_database_paths_are_one_line(db: str, message: str, command: li
 def test_a_directory_is_not_a_database(tmp_path: Path) -> None:
     result = cli("crawl", "ddn", "--db", str(tmp_path))
     assert (result.returncode, result.stderr) == (2, f"error: {tmp_path} is a directory, not a database file\n")
+
+
+# --- Serving: time limits, public mode, SIGTERM, a busy port (issue 16 items 6 and 10) ---------
+
+LOREM = "lorem ipsum dolor sit amet "
+TIME_LIMIT = 2.0
+ANSWERED_WITHIN = TIME_LIMIT + 1.5  # the limit, the grace to render an error page, slack for a busy CI box
+
+
+@pytest.fixture(scope="module")
+def big_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The publishing fixture plus one hostile post of 30 MB of text (body_text and body_html)."""
+    path = build_archive(tmp_path_factory.mktemp("big") / "archive.db")
+    body = LOREM * (30_000_000 // len(LOREM))
+    db = open_archive(str(path))
+    db["posts"].insert({"id": "ddn:post:999", "site": "ddn", "wp_id": 999, "title": "Lorem", "url": "https://x/",
+                        "published": "2024-03-01T00:00:00Z", "body_text": body, "body_html": f"<p>{body}</p>"})
+    db.conn.commit()
+    db.close()
+    return path
+
+
+class Server:
+    """``sector-archive serve`` in a subprocess on a free port."""
+
+    def __init__(self, db: Path, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "archive", "serve", "--db", str(db), "--port", "0", *args],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        line = self.process.stderr.readline()
+        assert line.startswith("Serving "), line + self.process.stderr.read()
+        self.base = line.rsplit(" at ", 1)[1].strip().rstrip("/")
+
+    def get(self, path: str, timeout: float = 30) -> tuple[int, str, float]:
+        """(status, body, seconds) of a GET."""
+        import urllib.error
+        import urllib.request
+
+        start = time.monotonic()
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=timeout) as response:
+                status, body = response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as e:
+            status, body = e.code, e.read().decode("utf-8", "replace")
+        return status, body, time.monotonic() - start
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(10)
+        self.process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def big_server(big_archive: Path) -> Iterator[Server]:
+    server = Server(big_archive, "--time-limit", str(TIME_LIMIT))
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("path", [
+    "/archive/posts?_search=lorem",
+    "/archive/search?q=lorem",
+    "/archive/search?q=" + "+".join(["lorem", "ipsum", "dolor", "sit", "amet"] * 20),
+    "/archive.json?sql=select+hex(zeroblob(400000000))",
+    "/archive.json?sql=select+length(hex(zeroblob(40000000)))+from+posts",
+    "/archive.json?sql=with+recursive+c(x)+as+(select+1+union+all+select+x%2B1+from+c)+select+count(*)+from+c",
+    "/archive.json?sql=select+snippet(posts_fts,-1,'[',']','',64)+from+posts_fts+where+posts_fts+match+'lorem'",
+])
+def test_every_request_is_answered_within_the_time_limit(big_server: Server, path: str) -> None:
+    status, body, seconds = big_server.get(path)
+    assert seconds < ANSWERED_WITHIN, (path, status, seconds)
+    assert status in (200, 400, 500, 503), (status, body[:300])
+    assert len(body) < 2_000_000  # never the 800 MB of hex(zeroblob(400000000))
+
+
+def test_a_huge_value_is_refused_at_once(big_server: Server) -> None:
+    status, body, seconds = big_server.get("/archive.json?sql=select+hex(zeroblob(400000000))")
+    assert status == 400 and "string or blob too big" in body and seconds < 1.5, (status, body[:300], seconds)
+
+
+def test_serve_stops_at_once_on_sigterm_during_a_long_query(big_archive: Path) -> None:
+    """With a 60 s limit, a query SQLite cannot interrupt (snippet over 30 MB) and one it can are
+    running when SIGTERM arrives: the server is gone within two seconds."""
+    import signal
+    import threading
+
+    server = Server(big_archive, "--time-limit", "60")
+    try:
+        sql = ["/archive.json?sql=select+snippet(posts_fts,-1,'[',']','',64)+from+posts_fts+where+posts_fts+match+'lorem'",
+               "/archive.json?sql=with+recursive+c(x)+as+(select+1+union+all+select+x%2B1+from+c)+select+count(*)+from+c"]
+        for path in sql:
+            threading.Thread(target=lambda p=path: _ignore_errors(server.get, p), daemon=True).start()
+        time.sleep(1.5)
+        assert server.process.poll() is None
+        start = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=10)
+        assert time.monotonic() - start < 2.5
+    finally:
+        server.stop()
+
+
+def _ignore_errors(fn, *args) -> None:
+    try:
+        fn(*args)
+    except OSError:
+        pass  # the server went away mid-request, which is the point
+
+
+def test_a_busy_port_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    path = build_archive(tmp_path / "archive.db")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("serve", "--db", str(path), "--port", str(port), timeout=60)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+PUBLIC_REFUSED = [
+    "/archive.json?sql=select+1", "/archive?sql=select+1", "/archive/posts?_where=1%3D1",
+    "/archive/posts.json?_where=1%3D1", "/archive.db",
+    *[f"/-/{page}{ext}" for page in ("databases", "threads", "actor", "settings", "config", "plugins", "versions",
+                                     "metadata", "permissions", "messages", "allow-debug", "patterns", "inspect")
+      for ext in ("", ".json")],
+]
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return build_datasette(build_archive(tmp_path_factory.mktemp("public") / "archive.db"), public=True)
+
+
+@pytest.mark.parametrize("path", PUBLIC_REFUSED)
+def test_public_mode_refuses_sql_and_debug_pages(public: Any, path: str) -> None:
+    response = asyncio_get(public, path)
+    assert response.status_code in (403, 404), (path, response.status_code)
+    assert "archive.db" not in response.text or path == "/archive.db"
+
+
+@pytest.mark.parametrize("path", [
+    "/", "/archive", "/archive/posts", "/archive/posts?_search=naloxone", "/archive/search?q=naloxone",
+    "/archive/thread?post_id=ddn:post:123", "/archive/posts/ddn~3Apost~3A123", "/-/dashboard",
+    "/-/static/app.css", "/archive-static/archive.css",
+])
+def test_public_mode_keeps_browsing_canned_queries_and_search(public: Any, path: str) -> None:
+    assert asyncio_get(public, path).status_code == 200, path
+
+
+def test_local_mode_keeps_sql_for_archivists(tmp_path: Path) -> None:
+    ds = build_datasette(build_archive(tmp_path / "archive.db"))
+    response = asyncio_get(ds, "/archive.json?sql=select+count(*)+n+from+posts&_shape=array")
+    assert (response.status_code, response.json()) == (200, [{"n": 5}])
+    assert asyncio_get(ds, "/-/versions.json").status_code == 200
