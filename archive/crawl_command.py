@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from archive.cli import CommandError, cli
+from archive.crawl_inputs import base_url_problem, setting_problem
 from archive.lock import DatabaseLocked, crawl_lock
 from archive.progress import Progress
 
@@ -56,9 +57,12 @@ def crawl(sites: tuple[str, ...], db_path: str, base_urls: tuple[str, ...], full
     for name, url in mirrors.items():
         if name not in PROFILES:
             fail(f"--base-url names unknown site {name!r}")
-        if not url.startswith(("http://", "https://")):
-            fail(f"--base-url {name}={url}: not an http(s) URL")
+        if problem := base_url_problem(url):
+            fail(f"--base-url {name}={url}: {problem}")
     overrides = _parse_pairs(settings, "-s", "NAME=VALUE")
+    for name, value in overrides.items():
+        if problem := setting_problem(name, value):
+            fail(f"-s {name}={value}: {problem}")
     _check_database(db_path)
     try:
         with crawl_lock(db_path):

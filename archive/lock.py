@@ -22,6 +22,11 @@ class DatabaseLocked(RuntimeError):
     pass
 
 
+class LockUnavailable(DatabaseLocked):
+    """The lock file cannot be created or written (disk full, read-only directory): no crawl can
+    start safely, so it is refused like a held lock, with the cause."""
+
+
 _held: dict[str, tuple[IO[str], int]] = {}  # lock path -> (open handle, times taken in this process)
 
 
@@ -47,7 +52,10 @@ def acquire(db_path: str) -> str:
         handle, count = _held[lock_path]
         _held[lock_path] = (handle, count + 1)
         return lock_path
-    handle = open(lock_path, "a+")
+    try:
+        handle = os.fdopen(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644), "r+")  # not O_APPEND: pwrite at 0
+    except OSError as exc:
+        raise LockUnavailable(f"cannot create the crawl lock {lock_path}: {exc.strerror or exc}") from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -55,10 +63,13 @@ def acquire(db_path: str) -> str:
         holder = handle.read().strip() or "another process"
         handle.close()
         raise DatabaseLocked(f"another crawl is writing {db_path} (lock {lock_path} held by pid {holder})") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(str(os.getpid()))
-    handle.flush()
+    try:  # unbuffered, so a refused write fails here and not again when the file is closed
+        pid = str(os.getpid()).encode()
+        os.pwrite(handle.fileno(), pid, 0)
+        os.ftruncate(handle.fileno(), len(pid))  # after the write: a full disk refuses the pid first
+    except OSError as exc:
+        handle.close()
+        raise LockUnavailable(f"cannot write the crawl lock {lock_path}: {exc.strerror or exc}") from None
     _held[lock_path] = (handle, 1)
     return lock_path
 

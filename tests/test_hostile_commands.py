@@ -347,3 +347,33 @@ def test_local_mode_keeps_sql_for_archivists(tmp_path: Path) -> None:
     response = asyncio_get(ds, "/archive.json?sql=select+count(*)+n+from+posts&_shape=array")
     assert (response.status_code, response.json()) == (200, [{"n": 5}])
     assert asyncio_get(ds, "/-/versions.json").status_code == 200
+
+
+# --- Bad crawl input: one line, exit 2, nothing created (issue 16 item 10) ------------------------
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--base-url", "ddn=http://127.0.0.1:99999"],
+     "--base-url ddn=http://127.0.0.1:99999: not a valid URL (Port out of range 0-65535)"),
+    (["--base-url", "ddn=http://[::1"], "--base-url ddn=http://[::1: not a valid URL (Invalid IPv6 URL)"),
+    (["--base-url", "ddn=http://"], "--base-url ddn=http://: no host"),
+    (["--base-url", "ddn=http://exa mple.org/"], "--base-url ddn=http://exa mple.org/: contains spaces or control characters"),
+    (["-s", "ARCHIVE_BATCH_SIZE=abc"], "-s ARCHIVE_BATCH_SIZE=abc: expected a whole number"),
+    (["-s", "ARCHIVE_BATCH_SIZE=-5"], "-s ARCHIVE_BATCH_SIZE=-5: must not be negative"),
+    (["-s", "ARCHIVE_CAPTURES=maybe"], "-s ARCHIVE_CAPTURES=maybe: expected one of 0, 1, True, False, true, false"),
+])
+def test_bad_crawl_input_is_one_line(args: list[str], message: str, tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    result = cli("crawl", "ddn", "--db", str(db), *args, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"error: {message}\n")
+    assert list(tmp_path.iterdir()) == []  # no database, no .lock
+
+
+def test_a_full_disk_under_the_lock_file_is_one_line(tmp_path: Path) -> None:
+    """The lock file is a link to /dev/full, where every write fails with ENOSPC, as on a full disk."""
+    db = tmp_path / "archive.db"
+    (tmp_path / "archive.db.lock").symlink_to("/dev/full")
+    result = cli("crawl", "ddn", "--db", str(db), "--base-url", "ddn=http://127.0.0.1:9/", timeout=60)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: cannot write the crawl lock {db}.lock: No space left on device\n"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from crawls").fetchone()[0] == 0  # no run was started
