@@ -8,7 +8,9 @@ ends the server at once (``archive.datasette.limits``).
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import sys
 from types import FrameType
 
 import click
@@ -52,7 +54,19 @@ def serve(db_path: str, host: str, port: int, immutable: bool, public: bool, tim
     click.echo(f"Serving {db_path} as '{DB_NAME}' (read-only, {mode}; {time_limit:g} s per request) "
                f"at http://{host}:{bound}/", err=True)
     config = uvicorn.Config(ds.app(), log_level="warning", lifespan="on", timeout_graceful_shutdown=SHUTDOWN_GRACE)
-    ArchiveServer(config).run(sockets=[sock])
+    try:
+        ArchiveServer(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        _exit_now(130)
+    _exit_now(0)
+
+
+def _exit_now(code: int) -> None:
+    """Exit without joining SQL threads: one abandoned inside a call SQLite cannot interrupt
+    (``snippet()`` over a huge body) would otherwise hold the process for minutes."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def listen(host: str, port: int) -> socket.socket:

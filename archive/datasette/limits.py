@@ -24,6 +24,8 @@ import asyncio
 import re
 import sqlite3
 import threading
+import traceback
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 from datasette import hookimpl
@@ -36,6 +38,8 @@ DEFAULT_TIME_LIMIT = 3.0  # seconds per request (serve --time-limit)
 GRACE = 0.5  # after the interrupt, time for a request to render its error page
 MAX_VALUE_BYTES = 100 * 2**20  # any one string or blob; stored values stay under the crawl's 32 MiB
 MAX_RESULT_BYTES = 128 * 2**20  # text and blobs in one query's rows (a whole 30 MB post fits)
+POOL_THREADS = 3  # Datasette's default num_sql_threads
+MAX_RUNAWAYS = 4  # abandoned queries still running (each holds a thread and a core) before refusing
 PUBLIC_DENIED = {"execute-sql", "debug-menu", "permissions-debug", "view-database-download"}
 PUBLIC_PREFIXES = ("/-/static/", "/-/static-plugins/")
 
@@ -51,32 +55,83 @@ def time_limit(datasette: Any) -> float:
 
 class TimeLimitedDatabase(Database):
     """A Datasette database whose every query is interrupted at the time limit and abandoned a
-    moment later if SQLite is inside a step that does not check for interrupts."""
+    moment later if SQLite is inside a step that does not check for interrupts.
+
+    Queries run on this database's own small thread pool, each thread with its own read-only
+    connection (as Datasette does). A query abandoned while still running keeps its thread; the
+    pool is then replaced so later visitors get fresh threads instead of queueing behind it, and
+    past ``MAX_RUNAWAYS`` such threads new queries are refused until they finish."""
+
+    _pool: ThreadPoolExecutor | None = None
 
     async def execute_fn(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
         limit = time_limit(self.ds)
-
-        def guarded(conn: sqlite3.Connection) -> Any:
-            if _stopping.is_set():
-                raise sqlite3.OperationalError("interrupted")
-            _budget.left = MAX_RESULT_BYTES
-            timer = threading.Timer(limit, conn.interrupt)
-            timer.daemon = True
-            with _running_lock:
-                _running[threading.get_ident()] = conn
-            timer.start()
-            try:
-                return fn(conn)
-            finally:
-                timer.cancel()
-                with _running_lock:
-                    _running.pop(threading.get_ident(), None)
-                _budget.left = None
-
+        if _stopping.is_set() or _runaways.count >= MAX_RUNAWAYS:
+            raise QueryInterrupted(RuntimeError("the server is stopping or busy with runaway queries"), "", None)
+        pool = self._pool = self._pool or ThreadPoolExecutor(POOL_THREADS, thread_name_prefix="archive-sql")
+        future = asyncio.get_running_loop().run_in_executor(pool, self._run, fn, limit)
         try:
-            return await asyncio.wait_for(super().execute_fn(guarded), limit + GRACE)
+            return await asyncio.wait_for(asyncio.shield(future), limit + GRACE)
         except asyncio.TimeoutError:
+            _runaways.add(future)
+            self._pool = None
+            pool.shutdown(wait=False)  # idle threads exit; the busy one when SQLite lets go
             raise QueryInterrupted(TimeoutError(f"query took longer than {limit:g} s"), "", None) from None
+
+    def _run(self, fn: Callable[[sqlite3.Connection], Any], limit: float) -> Any:
+        """On a pool thread: this thread's connection, the interrupt timer, the result budget."""
+        local = self.__dict__.setdefault("_thread_connections", threading.local())
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = self.connect()
+            self.ds._prepare_connection(conn, self.name)
+        _budget.left = MAX_RESULT_BYTES
+        timer = threading.Timer(limit, conn.interrupt)
+        timer.daemon = True
+        with _running_lock:
+            _running[threading.get_ident()] = conn
+        timer.start()
+        try:
+            return fn(conn)
+        except BaseException as exc:
+            _drop_frames(exc)
+            raise
+        finally:
+            timer.cancel()
+            with _running_lock:
+                _running.pop(threading.get_ident(), None)
+            _budget.left = None
+
+
+def _drop_frames(exc: BaseException) -> None:
+    """Free the failed query's cursor here, on its own thread. Left in the exception's traceback
+    it would be freed later by the garbage collector on the event loop's thread, where resetting
+    it waits for this connection's mutex: held for minutes if this thread is by then inside a
+    runaway ``snippet()``, freezing the whole server."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        traceback.clear_frames(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__ or getattr(exc, "e", None)
+
+
+class _Runaways:
+    """Abandoned queries still running on their threads."""
+
+    def __init__(self) -> None:
+        self._futures: set[asyncio.Future[Any]] = set()
+
+    def add(self, future: asyncio.Future[Any]) -> None:
+        self._futures.add(future)
+        future.add_done_callback(self._futures.discard)
+        future.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved: no "never retrieved" log
+
+    @property
+    def count(self) -> int:
+        return len(self._futures)
+
+
+_runaways = _Runaways()
 
 
 def interrupt_all() -> None:
