@@ -146,11 +146,18 @@ def report(results: list[dict[str, Any]], db_path: str) -> int:
             reason = db.execute("select reason from failures where crawl_id = ? order by id limit 1", [crawl_id]).fetchone()
             click.echo(f"error: {row['site']}: could not crawl: {reason[0] if reason else row['finish_reason']}", err=True)
             code = EXIT_COULD_NOT_RUN
-        elif row["status"] != "ok" and code == EXIT_OK:
-            code = EXIT_WITH_FAILURES
-        elif (page_failures or markup) and code == EXIT_OK:
-            code = EXIT_WITH_FAILURES
+        elif code == EXIT_OK:
+            code = run_exit_code(row, page_failures, markup)
+    click.echo(f"details: sector-archive status --db {db_path}")
     return code
+
+
+def run_exit_code(row: dict[str, Any], page_failures: int, markup: int = 0) -> int:
+    """3 for a run that did not end cleanly, left pages unarchived or raised the markup alarm,
+    else 0 (a run still going counts as clean: it has not failed yet)."""
+    if row["status"] not in ("ok", "running") or page_failures or markup:
+        return EXIT_WITH_FAILURES
+    return EXIT_OK
 
 
 def markup_count(db: Any, crawl_id: int) -> int:
@@ -164,8 +171,23 @@ def summary_line(row: dict[str, Any], page_failures: int, markup: int = 0) -> st
         f"posts {row['posts_new']} new / {row['posts_updated']} updated / {row['posts_unchanged']} unchanged"
         f" / {row['posts_gone']} gone / {row['posts_skipped'] or 0} skipped as unchanged, comments {row['comments_new']} new / {row['comments_updated']} changed"
         f" / {row['comments_removed']} removed, {row['times_unparsed']} unparsed times, "
-        f"{page_failures} failed pages, {markup} markup problems, {row['errors']} problems recorded"
+        f"{page_failures} failed pages, {markup} markup problems, {row['errors']} problems recorded, took {duration(row)}"
     )
+
+
+def duration(row: dict[str, Any]) -> str:
+    """How long a run took (``12 s``, ``4 min 05 s``, ``1 h 02 min``), from its own row."""
+    from datetime import datetime
+
+    if not row.get("started") or not row.get("finished"):
+        return "unfinished"
+    seconds = int((datetime.fromisoformat(row["finished"].replace("Z", "+00:00"))
+                   - datetime.fromisoformat(row["started"].replace("Z", "+00:00"))).total_seconds())
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 def _check_database(db_path: str) -> None:

@@ -1,4 +1,7 @@
-"""One ``crawls`` row per run and site: what a scheduler and an archivist check first."""
+"""One ``crawls`` row per run and site: what a scheduler and an archivist check first.
+
+A run is a ``crawl`` (it contacted the site) or a ``reprocess`` (it re-read stored captures and
+contacted nothing, so it has no base URL); each kind has its own "last run"."""
 
 from __future__ import annotations
 
@@ -11,13 +14,25 @@ COUNT_COLUMNS = ("pages_fetched", "not_modified", "posts_skipped", "posts_new", 
                  "comments_new", "comments_updated", "comments_removed", "times_unparsed", "errors")
 
 
-def start_run(db: sqlite_utils.Database, site: str, base_url: str, now: str, *, full: bool = False) -> int:
+KINDS = ("crawl", "reprocess")
+
+
+def start_run(db: sqlite_utils.Database, site: str, base_url: str | None, now: str, *, full: bool = False,
+              kind: str = "crawl") -> int:
     """Open a run as ``running``; a run that never finishes (killed) is later marked ``interrupted``."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown run kind {kind!r}")
     mark_interrupted(db, site)
     table = db["crawls"]
-    table.insert({"site": site, "started": now, "status": "running", "base_url": base_url,
+    table.insert({"site": site, "started": now, "status": "running", "kind": kind,
+                  "base_url": base_url if kind == "crawl" else None,
                   "full": int(full), "pid": os.getpid(), **{c: 0 for c in COUNT_COLUMNS}})
     return int(table.last_pk)
+
+
+def record_counts(db: sqlite_utils.Database, run_id: int, counts: dict[str, int]) -> None:
+    """The counts reached so far, written with each batch: a killed run's row keeps them."""
+    db["crawls"].update(run_id, {c: int(counts.get(c, 0)) for c in COUNT_COLUMNS})
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, now: str, status: str, reason: str,
@@ -35,10 +50,15 @@ def mark_interrupted(db: sqlite_utils.Database, site: str) -> int:
     return len(stale)
 
 
-def last_runs(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """The latest run of every site, newest first."""
+def last_runs(db: sqlite_utils.Database, kind: str = "crawl") -> list[dict[str, Any]]:
+    """The latest run of ``kind`` for every site, newest first (rows from before ``kind``
+    existed count as crawls; read-only readers may see such an archive unmigrated)."""
+    if "kind" not in db["crawls"].columns_dict:
+        return list(db.query("select * from crawls where id in (select max(id) from crawls group by site)"
+                             " order by started desc")) if kind == "crawl" else []
     return list(db.query(
-        "select * from crawls where id in (select max(id) from crawls group by site) order by started desc"
+        "select * from crawls where id in (select max(id) from crawls where coalesce(kind, 'crawl') = ?"
+        " group by site) order by started desc", [kind]
     ))
 
 

@@ -1,36 +1,67 @@
-"""``sector-archive status``: the last run of each site, its counts and its failures."""
+"""``sector-archive status``: the last crawl of each site, its counts and its failures, and the
+last reprocess apart from it (a re-reading is not a visit to the site).
+
+Exit codes a scheduler or monitor can act on: 0 when every site's last crawl is clean, 3 when one
+failed or completed with failures, 2 when there is no archive.
+"""
 
 from __future__ import annotations
+
+import sys
+from typing import Any
 
 import click
 
 from archive.cli import cli
-from archive.crawl_command import MARKUP_KIND, PAGE_FAILURE_KINDS, summary_line
+from archive.crawl_command import EXIT_OK, MARKUP_KIND, PAGE_FAILURE_KINDS, duration, run_exit_code, summary_line
 
 
 @cli.command("status")
 @click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive database.")
 @click.option("--failures", "show", default=10, show_default=True, help="Failures to list per run.")
 def status(db_path: str, show: int) -> None:
-    """Show the last crawl of every site and what went wrong in it."""
+    """Show the last crawl (and last reprocess) of every site and what went wrong; exit 3 if a
+    site's last crawl failed or completed with failures."""
     from archive.database import open_archive
     from archive.runs import last_runs
 
     db = open_archive(db_path, readonly=True)  # never migrates, locks or switches the journal
     runs = last_runs(db)
-    if not runs:
+    reprocessed = {r["site"]: r for r in last_runs(db, "reprocess")}
+    if not runs and not reprocessed:
         click.echo(f"{db_path}: no crawls yet")
         return
+    code = EXIT_OK
     for run in runs:
-        failures = list(db.query("select kind, status, url, reason from failures where crawl_id = ? order by id",
-                                 [run["id"]]))
+        failures = _failures(db, run["id"])
         page_failures = sum(f["kind"] in PAGE_FAILURE_KINDS for f in failures)
         markup = sum(f["kind"] == MARKUP_KIND for f in failures)
+        code = max(code, run_exit_code(run, page_failures, markup))
         click.echo(summary_line(run, page_failures, markup))
         click.echo(f"  started {run['started']}, finished {run['finished'] or '-'}, base URL {run['base_url']}")
+        repeats = sum(bool(f.get("repeated")) for f in failures)
+        if repeats:
+            click.echo(f"  {repeats} of {len(failures)} problems also happened in the previous crawl (marked repeat)")
         for f in failures[:show]:
-            click.echo(f"  {f['kind']}: {f['url']} — {f['reason']}")
+            click.echo(f"  {f['kind']}: {f['url']} — {f['reason']}{_repeat_note(f)}")
         if len(failures) > show:
             click.echo(f"  … and {len(failures) - show} more (see the failures table)")
+    for site, run in sorted(reprocessed.items()):
+        click.echo(f"{site}: last reprocess {run['status']} (crawl #{run['id']}) started {run['started']}, "
+                   f"took {duration(run)}: {run['posts_updated']} readings changed, {run['posts_unchanged']} unchanged,"
+                   f" {run['comments_updated']} comment readings changed")
     totals = next(db.query("select (select count(*) from posts) posts, (select count(*) from comments) comments"))
     click.echo(f"archive: {totals['posts']} posts, {totals['comments']} comments in {db_path}")
+    sys.exit(code)
+
+
+def _failures(db: Any, run_id: int) -> list[dict[str, Any]]:
+    """Every column, so an archive from before ``repeated`` existed (read-only: never migrated)
+    still reads."""
+    return list(db.query("select * from failures where crawl_id = ? order by id", [run_id]))
+
+
+def _repeat_note(failure: dict[str, Any]) -> str:
+    if not failure.get("repeated"):
+        return ""
+    return f" (repeat, failing since {failure['first_failed_at']})"

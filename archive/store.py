@@ -4,6 +4,17 @@ A re-crawl updates rows in place (ids are WordPress's own, qualified by site): n
 duplicated. When a post's content changes, the previous version goes to ``post_versions``; a
 comment that changed goes to ``comment_versions``; a comment missing from a complete thread is
 marked ``removed`` and kept; a post that answers 404/410 twice running is marked ``gone``.
+
+Two kinds of write, two rules:
+
+- A crawl *observes*: every time it stores is the fetch time of the page it read (one clock per
+  observation), so ``first_seen <= last_changed <= fetched_at <= last_seen`` holds for every row
+  and a version's ``captured_at`` is the fetch time of the page that first showed it.
+- A reprocess *re-reads* stored captures (``reread=True``): it may change only what reading
+  derives (bodies, texts, times, comment fields, ``extractor_version``), never what was observed
+  (``status``, ``missing_count``, ``gone_at``, ``first_seen``, ``last_seen``, ``fetched_at``,
+  ``http_*``, a comment's ``removed_at``). A reading it changes becomes a version with
+  ``reason = 'reprocess'``; a change seen on the site has ``reason = 'crawl'``.
 """
 
 from __future__ import annotations
@@ -25,6 +36,10 @@ from archive.schema import EXTRACTOR_VERSION
 POST_CONTENT = ("title", "author", "published", "modified", "standfirst", "body_html", "categories", "tags")
 COMMENT_CONTENT = ("author", "author_url", "posted_raw", "body_html", "kind", "parent_wp_id")
 GONE_AFTER = 2  # consecutive 404/410 answers before a post is marked gone
+# What a crawl observed about a post or comment; a re-reading keeps these exactly as they are.
+POST_OBSERVED = ("first_seen", "last_seen", "last_changed", "fetched_at", "fetched_from", "status", "missing_count",
+                 "gone_at", "http_status", "http_etag", "http_last_modified", "sitemap_lastmod")
+COMMENT_OBSERVED = ("first_seen", "last_seen", "last_changed", "status", "removed_at")
 
 
 @dataclass
@@ -72,11 +87,16 @@ class _Writes:
     new: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     replaced: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     refreshed: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    patches: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # rare per-row updates
 
 
-def save_posts(db: sqlite_utils.Database, batch: list[PostWrite], *, crawl_id: int, now: str) -> Outcome:
+def save_posts(db: sqlite_utils.Database, batch: list[PostWrite], *, crawl_id: int, now: str,
+               reread: bool = False) -> Outcome:
     """Upsert a batch of posts and their threads: read what is stored in two queries, decide
-    new / changed / unchanged / removed in Python, then write each table in bulk."""
+    new / changed / unchanged / removed in Python, then write each table in bulk.
+
+    ``now`` is when the batch is written; it stamps only what happens at write time (a reading
+    superseded by ``reread``). Observations carry their page's own fetch time."""
     outcome, writes = Outcome(), _Writes()
     # The same post reached by two URLs in one batch is written once: the later capture wins.
     latest = {row["id"]: (row, w) for row, w in ((_post_row(w.post, crawl_id, now), w) for w in batch)}
@@ -88,12 +108,23 @@ def save_posts(db: sqlite_utils.Database, batch: list[PostWrite], *, crawl_id: i
         stored_comments[c["post_id"]][c["id"]] = c
     versions = _version_counts(db, [i for i in ids if i in stored_posts])
     _claim_comments(db, rows, outcome)
+    plan = _Plan(writes, outcome, versions, now, reread)
     for row, write in rows:
+        old = stored_posts.get(row["id"])
+        if reread and old is not None and (old["fetched_at"] or "") > row["fetched_at"]:
+            # The capture predates the stored reading (captures were off for a later fetch):
+            # re-reading it would put older content back as if it were current.
+            outcome.problems.append((row["url"], "reprocess", f"latest capture ({row['fetched_at']}) is older than"
+                                     f" the stored reading ({old['fetched_at']}); kept the stored reading"))
+            outcome.counts["posts_unchanged"] += 1
+            continue
         row["comments_captured"] = len(write.comments)
         row["comments_complete"] = int(write.complete)
-        _plan_post(row, stored_posts.get(row["id"]), versions, now, writes, outcome)
-        _plan_comments(row, write, stored_comments[row["id"]], crawl_id, now, writes, outcome)
+        _plan_post(row, old, plan)
+        _plan_comments(row, write, stored_comments[row["id"]], crawl_id, plan)
     _apply(db, writes)
+    for post_id_, changes in writes.patches:
+        db["posts"].update(post_id_, changes)
     return outcome
 
 
@@ -119,58 +150,101 @@ def _claim_comments(db: sqlite_utils.Database, rows: list[tuple[dict[str, Any], 
         write.comments = kept
 
 
-_POST_REFRESH = ("last_seen", "fetched_at", "fetched_from", "status", "missing_count", "comment_count",
-                 "comments_captured", "comments_complete", "http_status", "http_etag", "http_last_modified", "sitemap_lastmod", "crawl_id")
-_COMMENT_REFRESH = ("position", "page", "depth", "last_seen", "status", "posted_at", "posted_source",
+@dataclass
+class _Plan:
+    """What every planning step of one batch shares."""
+
+    writes: _Writes
+    outcome: Outcome
+    versions: dict[str, int]
+    now: str
+    reread: bool
+
+    @property
+    def reason(self) -> str:
+        return "reprocess" if self.reread else "crawl"
+
+
+_POST_REFRESH = ("last_seen", "fetched_at", "fetched_from", "status", "missing_count", "gone_at", "comment_count",
+                 "comments_captured", "comments_complete", "http_status", "http_etag", "http_last_modified",
+                 "sitemap_lastmod", "crawl_id")
+_COMMENT_REFRESH = ("position", "page", "depth", "last_seen", "status", "removed_at", "posted_at", "posted_source",
                     "posted_ambiguous", "awaiting_moderation", "crawl_id")
+# A re-reading that leaves the content hash alone still refreshes what reading derives.
+_POST_REREAD_REFRESH = ("comment_count", "comments_captured", "comments_complete", "extractor_version", "crawl_id")
+_POST_REREAD_PATCH = ("body_text", "images", "published_raw", "published_source", "modified_raw", "modified_source")
+_COMMENT_REREAD_REFRESH = ("position", "page", "depth", "posted_at", "posted_source", "posted_ambiguous",
+                           "awaiting_moderation", "extractor_version", "crawl_id")
 
 
-def _plan_post(row: dict[str, Any], old: dict[str, Any] | None, versions: dict[str, int], now: str,
-               writes: _Writes, outcome: Outcome) -> None:
+def _plan_post(row: dict[str, Any], old: dict[str, Any] | None, plan: _Plan) -> None:
+    writes, outcome, seen = plan.writes, plan.outcome, row["fetched_at"]
     if old is not None and row["sitemap_lastmod"] is None:
         # Reached without a sitemap (reprocess, a recheck, a listing): the last lastmod still holds.
         # Losing it would make the next crawl see every post as "changed" and refetch it in full.
         row["sitemap_lastmod"] = old["sitemap_lastmod"]
     if old is None:
-        writes.new["posts"].append({**row, "first_seen": now, "last_changed": now})
+        writes.new["posts"].append({**row, "first_seen": seen, "last_changed": seen})
         outcome.counts["posts_new"] += 1
-    elif old["content_hash"] != row["content_hash"]:
-        versions[old["id"]] = versions.get(old["id"], 0) + 1
-        writes.new["post_versions"].append(_post_version(old, versions[old["id"]], now))
-        writes.replaced["posts"].append({**row, "first_seen": old["first_seen"], "last_changed": now})
+        return
+    if plan.reread:
+        row.update({k: old[k] for k in POST_OBSERVED})
+    else:
+        row.update(first_seen=old["first_seen"], last_seen=max(old["last_seen"] or seen, seen))
+    if old["content_hash"] != row["content_hash"]:
+        plan.versions[old["id"]] = plan.versions.get(old["id"], 0) + 1
+        superseded = plan.now if plan.reread else seen
+        writes.new["post_versions"].append(_post_version(old, plan.versions[old["id"]], superseded, plan.reason))
+        writes.replaced["posts"].append({**row, "last_changed": row["last_changed"] if plan.reread else seen})
         outcome.counts["posts_updated"] += 1
+    elif plan.reread:
+        writes.refreshed["posts_reread"].append({"id": row["id"], **{k: row[k] for k in _POST_REREAD_REFRESH}})
+        patch = {k: row[k] for k in _POST_REREAD_PATCH if row[k] != old[k]}
+        if patch:
+            writes.patches.append((row["id"], patch))
+        outcome.counts["posts_unchanged"] += 1
     else:
         writes.refreshed["posts"].append({"id": row["id"], **{k: row[k] for k in _POST_REFRESH}})
         outcome.counts["posts_unchanged"] += 1
 
 
 def _plan_comments(post: dict[str, Any], write: PostWrite, stored: dict[str, dict[str, Any]], crawl_id: int,
-                   now: str, writes: _Writes, outcome: Outcome) -> None:
+                   plan: _Plan) -> None:
+    writes, outcome = plan.writes, plan.outcome
     site, pid = post["site"], post["id"]
     seen = {comment_id(site, c["wp_id"]) for c in write.comments}
     for c in write.comments:
-        row = _comment_row(site, pid, c, crawl_id, now)
+        row = _comment_row(site, pid, c, crawl_id, post["fetched_at"])
         if c.get("parent_wp_id") is not None and row["parent_id"] not in seen and row["parent_id"] not in stored:
             row["parent_id"] = None  # keep the comment; its parent_wp_id still says who it answered
             outcome.problems.append((row["url"] or post["url"], "orphan",
                                      f"comment {c['wp_id']} replies to missing comment {c['parent_wp_id']}"))
         old = stored.get(row["id"])
+        at = row["last_seen"]  # the fetch time of the comment page it was read from
         if old is None:
-            writes.new["comments"].append({**row, "first_seen": now, "last_changed": now})
+            writes.new["comments"].append({**row, "first_seen": at, "last_changed": at})
             outcome.counts["comments_new"] += 1
-        elif old["content_hash"] != row["content_hash"]:
+            continue
+        if plan.reread:
+            row.update({k: old[k] for k in COMMENT_OBSERVED})
+        else:
+            row.update(first_seen=old["first_seen"], last_seen=max(old["last_seen"] or at, at))
+        if old["content_hash"] != row["content_hash"]:
             writes.new["comment_versions"].append({
-                "comment_id": old["id"], "content_hash": old["content_hash"], "captured_at": old["last_seen"],
-                "superseded_at": now, **{k: old[k] for k in ("author", "posted_raw", "body_html", "body_text")},
+                "comment_id": old["id"], "content_hash": old["content_hash"],
+                "captured_at": old["last_changed"] or old["first_seen"],
+                "superseded_at": plan.now if plan.reread else at, "reason": plan.reason,
+                **{k: old[k] for k in ("author", "posted_raw", "body_html", "body_text")},
             })
-            writes.replaced["comments"].append({**row, "first_seen": old["first_seen"], "last_changed": now})
+            writes.replaced["comments"].append({**row, "last_changed": row["last_changed"] if plan.reread else at})
             outcome.counts["comments_updated"] += 1
         else:
-            writes.refreshed["comments"].append({"id": row["id"], **{k: row[k] for k in _COMMENT_REFRESH}})
-    if write.complete:
+            keys = _COMMENT_REREAD_REFRESH if plan.reread else _COMMENT_REFRESH
+            writes.refreshed["comments"].append({"id": row["id"], **{k: row[k] for k in keys}})
+    if write.complete and not plan.reread:  # a re-reading that misses a comment observed nothing
         for cid, old in stored.items():
             if cid not in seen and old["status"] != "removed":
-                writes.refreshed["removed"].append({"id": cid, "status": "removed", "removed_at": now})
+                writes.refreshed["removed"].append({"id": cid, "status": "removed", "removed_at": post["fetched_at"]})
                 outcome.counts["comments_removed"] += 1
 
 
@@ -182,7 +256,7 @@ def _apply(db: sqlite_utils.Database, writes: _Writes) -> None:
             db[table].insert_all(writes.new[table])
         if writes.replaced.get(table):
             db[table].upsert_all(writes.replaced[table], pk="id")
-    for table, key in (("posts", "posts"), ("comments", "comments"), ("comments", "removed")):
+    for table, key in (("posts", "posts"), ("posts", "posts_reread"), ("comments", "comments"), ("comments", "removed")):
         if writes.refreshed.get(key):
             db[table].upsert_all(writes.refreshed[key], pk="id")
 
@@ -203,23 +277,25 @@ def _post_row(post: dict[str, Any], crawl_id: int, now: str) -> dict[str, Any]:
         "fetched_at": post.get("fetched_at") or now, "fetched_from": post.get("fetched_url"),
         "http_status": post.get("http_status"), "http_etag": post.get("etag"),
         "http_last_modified": post.get("last_modified_header"), "sitemap_lastmod": post.get("sitemap_lastmod"),
-        "last_seen": now, "status": "live", "missing_count": 0, "gone_at": None,
+        "status": "live", "missing_count": 0, "gone_at": None,
         "extractor_version": EXTRACTOR_VERSION, "crawl_id": crawl_id,
     }
+    row["last_seen"] = row["fetched_at"]
     row["content_hash"] = content_hash(row, POST_CONTENT)
     return row
 
 
-def _post_version(old: dict[str, Any], version: int, now: str) -> dict[str, Any]:
+def _post_version(old: dict[str, Any], version: int, superseded: str, reason: str) -> dict[str, Any]:
+    """The stored reading, as it was first captured (the fetch that first showed it)."""
     return {
         "post_id": old["id"], "version": version, "content_hash": old["content_hash"],
-        "captured_at": old["fetched_at"], "superseded_at": now,
+        "captured_at": old["last_changed"] or old["fetched_at"], "superseded_at": superseded, "reason": reason,
         **{k: old[k] for k in ("title", "author", "published", "modified", "standfirst", "body_html",
                                "body_text", "categories", "tags", "extractor_version")},
     }
 
 
-def _comment_row(site: str, pid: str, c: dict[str, Any], crawl_id: int, now: str) -> dict[str, Any]:
+def _comment_row(site: str, pid: str, c: dict[str, Any], crawl_id: int, post_fetched_at: str) -> dict[str, Any]:
     parent = c.get("parent_wp_id")
     row = {
         "id": comment_id(site, c["wp_id"]), "post_id": pid,
@@ -231,7 +307,7 @@ def _comment_row(site: str, pid: str, c: dict[str, Any], crawl_id: int, now: str
         "posted_ambiguous": int(bool(c.get("posted_ambiguous"))),
         "awaiting_moderation": int(bool(c.get("awaiting_moderation"))),
         "body_html": c.get("body_html"), "body_text": c.get("body_text"), "url": c.get("url"),
-        "last_seen": now, "status": "present", "removed_at": None,
+        "last_seen": c.get("fetched_at") or post_fetched_at, "status": "present", "removed_at": None,
         "extractor_version": EXTRACTOR_VERSION, "crawl_id": crawl_id,
     }
     row["content_hash"] = content_hash(row, COMMENT_CONTENT)
@@ -258,25 +334,27 @@ def _version_counts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, int]
     return counts
 
 
-def touch_post(db: sqlite_utils.Database, site: str, url: str, now: str, crawl_id: int) -> bool:
-    """A 304 for a post page: it is still there and unchanged. Returns whether we knew the post."""
+def touch_post(db: sqlite_utils.Database, site: str, url: str, seen: str, crawl_id: int) -> bool:
+    """A 304 for a post page at ``seen``: it is still there and unchanged. Returns whether we
+    knew the post."""
     cursor = db.execute(
-        "update posts set last_seen = ?, status = 'live', missing_count = 0, crawl_id = ? where site = ? and url = ?",
-        [now, crawl_id, site, url],
+        "update posts set last_seen = max(coalesce(last_seen, ?), ?), status = 'live', missing_count = 0,"
+        " gone_at = null, crawl_id = ? where site = ? and url = ?",
+        [seen, seen, crawl_id, site, url],
     )
     return cursor.rowcount > 0
 
 
-def mark_missing(db: sqlite_utils.Database, site: str, url: str, now: str) -> bool:
-    """A known post answered 404/410. After ``GONE_AFTER`` consecutive answers it is ``gone``
-    (never deleted). Returns whether it became gone just now."""
+def mark_missing(db: sqlite_utils.Database, site: str, url: str, at: str) -> bool:
+    """A known post answered 404/410 at ``at``. After ``GONE_AFTER`` consecutive answers it is
+    ``gone`` (never deleted). Returns whether it became gone just now."""
     rows = list(db["posts"].rows_where("site = ? and url = ?", [site, url]))
     if not rows:
         return False
     post = rows[0]
     missing = (post["missing_count"] or 0) + 1
     gone = missing >= GONE_AFTER and post["status"] != "gone"
-    db["posts"].update(post["id"], {"missing_count": missing, **({"status": "gone", "gone_at": now} if gone else {})})
+    db["posts"].update(post["id"], {"missing_count": missing, **({"status": "gone", "gone_at": at} if gone else {})})
     return gone
 
 
@@ -315,5 +393,32 @@ def failure_row(crawl_id: int, site: str, url: str, kind: str, reason: str, now:
 
 
 def record_failures(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        db["failures"].insert_all(rows)
+    """Insert failure rows, saying which repeat the site's previous run of the same kind: the
+    same URL failing the same way gets ``repeated = 1`` and keeps the ``first_failed_at`` of the
+    run where it started, so new problems stand apart from old ones."""
+    if not rows:
+        return
+    previous: dict[tuple[int, str, str], str] = {}
+    for crawl_id in {r["crawl_id"] for r in rows}:
+        before = _previous_run(db, crawl_id)
+        if before is None:
+            continue
+        urls = sorted({r["url"] for r in rows if r["crawl_id"] == crawl_id})
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            for f in db.query("select url, kind, coalesce(first_failed_at, at) since from failures"
+                              f" where crawl_id = ? and url in ({', '.join('?' * len(chunk))})", [before, *chunk]):
+                previous.setdefault((crawl_id, f["url"], f["kind"]), f["since"])
+    for r in rows:
+        since = previous.get((r["crawl_id"], r["url"], r["kind"]))
+        r["repeated"] = int(since is not None)
+        r["first_failed_at"] = since or r["at"]
+    db["failures"].insert_all(rows)
+
+
+def _previous_run(db: sqlite_utils.Database, crawl_id: int) -> int | None:
+    """The run of the same site and kind just before ``crawl_id``."""
+    row = db.execute(
+        "select max(p.id) from crawls p join crawls c on c.id = ? where p.site = c.site and p.id < c.id"
+        " and coalesce(p.kind, 'crawl') = coalesce(c.kind, 'crawl')", [crawl_id]).fetchone()
+    return row[0] if row else None

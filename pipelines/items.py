@@ -33,6 +33,7 @@ class CommentItem:
     page: int = 1  # comment page it was found on
     awaiting_moderation: bool = False
     class_depth: int | None = None  # what the theme's ``depth-N`` class says; nesting gives ``depth``
+    fetched_at: str | None = None  # UTC fetch time of the comment page it was read from
 
 
 @dataclass
@@ -93,6 +94,7 @@ class FailureItem:
     kind: str  # 'http', 'network', 'parse', 'gone' (a page not archived); 'time', 'orphan', 'content', 'markup'
     reason: str
     status: int | None = None
+    at: str | None = field(default=None, compare=False)  # UTC, when it happened (the response's time)
 
 
 @dataclass
@@ -114,6 +116,7 @@ class NotModifiedItem:
 
     site: str
     url: str  # canonical live URL
+    seen_at: str | None = None  # UTC time of the 304 answer
 
 
 # Errors raised without a message (Scrapy's ResponseDataLossError, for one): a failure row must

@@ -1,7 +1,10 @@
 """Hand items to the archive: one database connection per crawl, batched transactions.
 
 The database work itself lives in ``archive.store``; this pipeline only converts items to rows,
-batches them, keeps the run's ``crawls`` row and counts outcomes in Scrapy stats. Batches are
+batches them, keeps the run's ``crawls`` row and counts outcomes in Scrapy stats. A batch is
+written when ``ARCHIVE_BATCH_SIZE`` posts are waiting or ``ARCHIVE_FLUSH_SECONDS`` have passed,
+whichever comes first, and carries the run's counts so far: a SIGKILL loses only the last few
+seconds of work, and the killed run's ``crawls`` row says how far it got. Batches are
 written one after another on a worker thread (SQLite and zlib release the GIL), so parsing the
 next pages overlaps with storing the last ones; when writes fall behind, items wait, which makes
 Scrapy slow its intake instead of buffering without bound.
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from collections import Counter
 from typing import Any
 
@@ -18,7 +22,7 @@ import sqlite_utils
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
-from twisted.internet import defer, threads
+from twisted.internet import defer, task, threads
 
 from archive import lock, runs, store
 from archive.clock import utc_now
@@ -48,7 +52,9 @@ class StorePipeline:
         self.db_path: str = settings.get("ARCHIVE_DB", "archive.db")
         self.keep_captures = settings.getbool("ARCHIVE_CAPTURES", True)
         self.batch_size = settings.getint("ARCHIVE_BATCH_SIZE", 50)
+        self.flush_seconds = settings.getfloat("ARCHIVE_FLUSH_SECONDS", 10.0)
         self.full = settings.getbool("ARCHIVE_FULL", False)
+        self.reread = settings.getbool("ARCHIVE_REPLAY", False)  # reprocess: re-reading, not observing
         self.db: sqlite_utils.Database | None = None
         self.lock = ""
         self.site = ""
@@ -59,6 +65,9 @@ class StorePipeline:
         self.writes: defer.Deferred = defer.succeed(None)  # the chain of batches being written
         self.batches_in_flight = 0
         self.write_error: str | None = None
+        self.last_flush = time.monotonic()
+        self.recorded_pages = 0  # pages_fetched as last written to the run's row
+        self.timer: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -75,8 +84,11 @@ class StorePipeline:
         self.lock = lock.acquire(self.db_path)
         self.db = open_db(self.db_path, check_same_thread=False)
         self.site = spider.name
-        self.run_id = runs.start_run(self.db, spider.name, spider.base_url, utc_now(), full=self.full)
+        kind = "reprocess" if self.reread else "crawl"
+        self.run_id = runs.start_run(self.db, spider.name, spider.base_url, utc_now(), full=self.full, kind=kind)
         self.stats.set_value("archive/crawl_id", self.run_id)
+        self.timer = task.LoopingCall(self._flush_if_due)
+        self.timer.start(max(self.flush_seconds / 4, 0.05), now=False)
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         self.pending.append(item)
@@ -87,31 +99,51 @@ class StorePipeline:
                 await maybe_deferred_to_future(self._after_writes(item))
         return item
 
-    def schedule_flush(self) -> defer.Deferred:
-        """Queue everything pending as one batch on the writer thread."""
+    def _flush_if_due(self) -> None:
+        """The time bound: write what is waiting (or, with nothing waiting, the page count) once
+        ``ARCHIVE_FLUSH_SECONDS`` have passed since the last batch, however few posts there are."""
+        if time.monotonic() - self.last_flush < self.flush_seconds or self.batches_in_flight:
+            return
+        if self.pending or self.stats.get_value("archive/pages_fetched", 0) != self.recorded_pages:
+            self.schedule_flush(always=True)
+
+    def schedule_flush(self, always: bool = False) -> defer.Deferred:
+        """Queue everything pending as one batch on the writer thread, with the run's counts."""
         items, self.pending, self.pending_posts = self.pending, [], 0
-        if items:
+        self.last_flush = time.monotonic()
+        if items or always:
+            progress = self._progress_counts()
             self.batches_in_flight += 1
-            self.writes.addCallback(lambda _: threads.deferToThread(self.flush, items))
+            self.writes.addCallback(lambda _: threads.deferToThread(self.flush, items, progress))
             self.writes.addErrback(self._write_failed)
             self.writes.addBoth(self._batch_done)
         return self.writes
 
-    def flush(self, items: list[Any]) -> None:
+    def _progress_counts(self) -> dict[str, int]:
+        """Counts kept in Scrapy stats rather than by the writer (read on the reactor thread)."""
+        pages = self.stats.get_value("archive/pages_fetched", 0)
+        self.recorded_pages = pages
+        return {"pages_fetched": pages, "posts_skipped": self.stats.get_value("archive/skipped_unchanged", 0)}
+
+    def flush(self, items: list[Any], progress: dict[str, int] | None = None) -> None:
         """Write one batch in one transaction: a kill loses at most the batches not yet written,
         never a row already written, and never half a post. Each table is written in bulk. A row
-        the database refuses fails only its own post: the batch is written again post by post."""
+        the database refuses fails only its own post: the batch is written again post by post.
+
+        Every observation is stamped with its own page's fetch time; ``now`` (the write time)
+        only stamps failures that carry no time of their own."""
         try:
-            self._write(items)
+            self._write(items, progress)
         except ROW_ERRORS:
-            self._write([i for i in items if not isinstance(i, PostItem)])
+            self._write([i for i in items if not isinstance(i, PostItem)], progress)
             for post in (i for i in items if isinstance(i, PostItem)):
                 try:
-                    self._write([post])
+                    self._write([post], progress)
                 except ROW_ERRORS as exc:
-                    self._write([FailureItem(post.site, post.url, "parse", f"could not store the post: {error_reason(exc)}")])
+                    self._write([FailureItem(post.site, post.url, "parse", f"could not store the post: {error_reason(exc)}")],
+                                progress)
 
-    def _write(self, items: list[Any]) -> None:
+    def _write(self, items: list[Any], progress: dict[str, int] | None = None) -> None:
         assert self.db is not None
         db, run_id, now = self.db, self.run_id, utc_now()
         posts = [i for i in items if isinstance(i, PostItem)]
@@ -119,23 +151,28 @@ class StorePipeline:
         with store.write_transaction(db):
             outcome = store.save_posts(
                 db, [store.PostWrite(vars(p), [vars(c) for c in p.comments], p.comments_complete) for p in posts],
-                crawl_id=run_id, now=now)
+                crawl_id=run_id, now=now, reread=self.reread)
+            counts = Counter(outcome.counts)
             problems = [problem for p in posts for problem in p.problems] + outcome.problems
             failures += [store.failure_row(run_id, self.site, url, kind, reason, now) for url, kind, reason in problems]
             if self.keep_captures:
                 store.save_captures(db, [vars(i) for i in items if isinstance(i, CaptureItem)], run_id)
             for item in items:
-                if isinstance(item, NotModifiedItem) and store.touch_post(db, item.site, item.url, now, run_id):
-                    self._count({"not_modified": 1, "posts_unchanged": 1})
+                if isinstance(item, NotModifiedItem) and not self.reread and \
+                        store.touch_post(db, item.site, item.url, item.seen_at or now, run_id):
+                    counts.update({"not_modified": 1, "posts_unchanged": 1})
                 elif isinstance(item, FailureItem):
-                    if item.kind == "gone" and store.mark_missing(db, item.site, item.url, now):
-                        self._count({"posts_gone": 1})
-                    failures.append(store.failure_row(run_id, item.site, item.url, item.kind, item.reason, now,
+                    at = item.at or now
+                    if item.kind == "gone" and not self.reread and store.mark_missing(db, item.site, item.url, at):
+                        counts["posts_gone"] += 1
+                    failures.append(store.failure_row(run_id, item.site, item.url, item.kind, item.reason, at,
                                                       item.status))
             store.record_failures(db, failures)
-        self._count(outcome.counts)
-        self._count({"errors": len(failures), "times_unparsed": sum(f["kind"] == "time" and f["reason"].startswith("unparsed")
-                                                                      for f in failures)})
+            unparsed = sum(f["kind"] == "time" and f["reason"].startswith("unparsed") for f in failures)
+            counts.update({"errors": len(failures), "times_unparsed": unparsed})
+            # The run's row carries the counts this batch reaches: a killed run keeps them.
+            runs.record_counts(db, run_id, {**(self.counts + counts), **(progress or {})})
+        self._count(counts)  # only once the batch is committed: a batch written again is counted once
 
     def _after_writes(self, item: Any) -> defer.Deferred:
         waiter: defer.Deferred = defer.Deferred()
@@ -161,6 +198,8 @@ class StorePipeline:
 
     async def close_spider(self, spider: Any = None) -> None:
         """Every batch is written before the run closes."""
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
         if self.db is not None:
             await maybe_deferred_to_future(self.schedule_flush())
 
@@ -173,9 +212,8 @@ class StorePipeline:
             self.pending = []
         unusable = getattr(spider, "unreachable", None) or self.write_error
         status = "failed" if unusable else STATUS_BY_REASON.get(reason, "interrupted")
-        self.counts["pages_fetched"] = self.stats.get_value("archive/pages_fetched", 0)
-        self.counts["posts_skipped"] = self.stats.get_value("archive/skipped_unchanged", 0)
-        runs.finish_run(self.db, self.run_id, utc_now(), status, self.write_error or reason, self.counts)
+        runs.finish_run(self.db, self.run_id, utc_now(), status, self.write_error or reason,
+                        {**self.counts, **self._progress_counts()})
         self.stats.set_value("archive/status", status)
         self.db.close()
         self.db = None

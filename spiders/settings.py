@@ -34,7 +34,8 @@ HTTPERROR_ALLOW_ALL = True
 # Where the archive goes; the CLI's --db sets it, so does `-s ARCHIVE_DB=...`.
 ARCHIVE_DB = "archive.db"
 ARCHIVE_CAPTURES = True  # keep every fetched response (compressed) in the captures table
-ARCHIVE_BATCH_SIZE = 50  # posts per write transaction
+ARCHIVE_BATCH_SIZE = 50  # posts per write transaction...
+ARCHIVE_FLUSH_SECONDS = 10.0  # ...or this many seconds, whichever comes first: a kill loses at most this much
 # Processes that parse and clean pages beside the reactor (0 = inline). Two, even on 2 cores: one
 # worker waits while the busy reactor gets round to reading its answers; on the bench a second
 # made a full crawl about 18 % faster (bench/README.md).

@@ -59,6 +59,7 @@ class Thread:
 
     item: PostItem
     pages: dict[int, list[RawComment]] = field(default_factory=dict)
+    fetched: dict[int, str] = field(default_factory=dict)  # when each comment page was fetched
     pending: set[str] = field(default_factory=set)
     requested: set[str] = field(default_factory=set)
     finished: bool = False
@@ -293,7 +294,8 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         self._count_page()
         if response.status == 304:
-            yield NotModifiedItem(self.name, response.meta.get("live_url") or self.origins.to_live(response.url))
+            yield NotModifiedItem(self.name, response.meta.get("live_url") or self.origins.to_live(response.url),
+                                  utc_now())
             return
         if response.status != 200 or not isinstance(response, TextResponse):
             kind = "gone" if response.status in (404, 410) else "http"
@@ -324,7 +326,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             last_modified_header=_header(response, b"Last-Modified"), sitemap_lastmod=response.meta.get("lastmod"),
         )
         plan = self._plan_sources(response, extract, live_url, page.wp_id)
-        for output in self._take_comment_page(Thread(item, plan=plan), response, extract):
+        for output in self._take_comment_page(Thread(item, plan=plan), response, extract, fetched_at):
             yield output
 
     async def parse_comment_page(self, response: Response, thread: Thread) -> AsyncIterator[Any]:
@@ -335,12 +337,13 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             yield self._failure(response.url, "http", f"comment page answered HTTP {response.status}", response.status)
         else:
             live_url = self.origins.to_live(response.url)
-            yield self._capture(response, live_url, response.meta.get("fetched_at") or utc_now())
+            fetched_at = response.meta.get("fetched_at") or utc_now()
+            yield self._capture(response, live_url, fetched_at)
             extract = await self.offload.run(extract_comment_page, response.body, response.encoding)
             # Only now is this page done: another page finishing during the await must not
             # close the thread without it.
             thread.pending.discard(response.request.url)
-            for output in self._take_comment_page(thread, response, extract):
+            for output in self._take_comment_page(thread, response, extract, fetched_at):
                 yield output
         for output in self._finish_if_complete(thread):
             yield output
@@ -352,10 +355,12 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         yield from self._request_failure(failure)
         yield from self._finish_if_complete(thread)
 
-    def _take_comment_page(self, thread: Thread, response: Response, extract: PageExtract) -> Iterator[Any]:
+    def _take_comment_page(self, thread: Thread, response: Response, extract: PageExtract,
+                           fetched_at: str) -> Iterator[Any]:
         links = self._comment_page_links(response, extract.comment_links)
         number = _page_number(response.url, links)
         thread.pages.setdefault(number, extract.comments)
+        thread.fetched.setdefault(number, fetched_at)
         thread.requested.add(strip_fragment(response.url))
         limit = self._comment_page_limit(thread.item)
         for url in (u for u, _, _ in links):
@@ -410,7 +415,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             yield request
             return
         thread.finished = True
-        thread.item.comments = _assemble(thread.pages, thread.item, self.origins)
+        thread.item.comments = _assemble(thread.pages, thread.item, self.origins, thread.fetched)
         thread.item.second_source = thread.plan.found if thread.plan is not None else []
         yield thread.item
 
@@ -425,7 +430,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
 
     def _failure(self, url: str, kind: str, reason: str, status: int | None = None) -> FailureItem:
         self.logger.warning("%s: %s", url, reason)
-        return FailureItem(self.name, self.origins.to_live(url), kind, reason, status)
+        return FailureItem(self.name, self.origins.to_live(url), kind, reason, status, at=utc_now())
 
     def _request_failure(self, failure: Failure) -> Iterator[FailureItem]:
         """The failure row for a request that errored or was refused, under the URL we asked for
@@ -461,8 +466,10 @@ def _page_number(url: str, links: list[tuple[str, int, bool]]) -> int:
     return max(n for n, _ in numbered) + 1
 
 
-def _assemble(pages: dict[int, list[RawComment]], item: PostItem, origins: OriginMap) -> list[CommentItem]:
-    """Comments of every page in display order: page by page, then as shown on the page."""
+def _assemble(pages: dict[int, list[RawComment]], item: PostItem, origins: OriginMap,
+              fetched: dict[int, str] | None = None) -> list[CommentItem]:
+    """Comments of every page in display order: page by page, then as shown on the page. Each
+    comment carries the fetch time of the page it was read from (its observation's clock)."""
     seen: set[int] = set()
     comments: list[CommentItem] = []
     for number in sorted(pages):
@@ -478,7 +485,7 @@ def _assemble(pages: dict[int, list[RawComment]], item: PostItem, origins: Origi
                 posted_machine=raw.posted_machine, posted_title=raw.posted_title, body_html=raw.body_html,
                 kind=raw.kind, class_depth=raw.class_depth,
                 url=permalink or f"{item.url}#comment-{raw.wp_id}", page=number,
-                awaiting_moderation=raw.awaiting_moderation,
+                awaiting_moderation=raw.awaiting_moderation, fetched_at=(fetched or {}).get(number),
             ))
     return comments
 

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -90,23 +92,44 @@ def test_quiet_prints_only_the_summary(scheduled) -> None:
     assert result.returncode == 3, result.stdout + result.stderr  # Collective Voice's post-sitemap2.xml 404s
     assert result.stderr == ""  # no progress lines, no log
     # Pages include each commented post's comment feed (4 and 3) and one REST page (Collective Voice).
-    assert result.stdout.splitlines() == [
+    lines = result.stdout.splitlines()
+    took = [re.search(r", took (\d+) s$", line) for line in lines[:2]]
+    assert all(took), lines
+    assert [line[:m.start()] for line, m in zip(lines, took)] == [
         "collectivevoice: ok (crawl #2) — 20 pages, posts 6 new / 0 updated / 0 unchanged / 0 gone / 0 skipped "
         "as unchanged, comments 19 new / 0 changed / 0 removed, 1 unparsed times, 1 failed pages, 0 markup problems, 2 problems recorded",
         "ddn: ok (crawl #3) — 10 pages, posts 4 new / 0 updated / 0 unchanged / 0 gone / 0 skipped as unchanged, "
         "comments 12 new / 0 changed / 0 removed, 0 unparsed times, 0 failed pages, 0 markup problems, 0 problems recorded",
     ]
+    runs = {r["id"]: r for r in rows(scheduled["db"], "select * from crawls")}
+    for run_id, m in zip((2, 3), took):  # the duration is the run's own, from its row
+        started, finished = (datetime.fromisoformat(runs[run_id][k].replace("Z", "+00:00")) for k in ("started", "finished"))
+        assert int(m.group(1)) == int((finished - started).total_seconds())
+    assert lines[2:] == [f"details: sector-archive status --db {scheduled['db']}"]
 
 
 def test_status_lists_the_last_run_of_each_site(scheduled) -> None:
     result, db = scheduled["status"], scheduled["db"]
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 3, result.stderr  # Collective Voice's last crawl completed with a failed page
     lines = result.stdout.splitlines()
     summaries = [line for line in lines if not line.startswith(" ") and not line.startswith("archive:")]
-    quiet = scheduled["quiet"].stdout.splitlines()
+    quiet = scheduled["quiet"].stdout.splitlines()[:2]
     # The newest run per site only: ddn's failed run #1 is superseded by #3.
     assert sorted(summaries) == sorted(quiet)
     runs = {r["id"]: r for r in rows(db, "select * from crawls")}
     assert f"  started {runs[3]['started']}, finished {runs[3]['finished']}, base URL {runs[3]['base_url']}" in lines
     assert "  http: https://www.collectivevoice.org.uk/post-sitemap2.xml — sitemap answered HTTP 404" in lines
     assert lines[-1] == f"archive: 10 posts, 31 comments in {db}"
+
+
+def test_status_exit_code_follows_the_last_crawl(tmp_db: Path, ddn_mirror: MirrorServer) -> None:
+    """0 while every site's last crawl is clean; 3 once the last crawl of a site failed, even
+    though an earlier one was clean."""
+    clean = crawl("ddn", ddn_mirror.base_url, tmp_db)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert cli("status", "--db", str(tmp_db)).returncode == 0
+    failed = crawl("ddn", f"http://127.0.0.1:{closed_port()}", tmp_db)
+    assert failed.returncode == 2
+    status = cli("status", "--db", str(tmp_db))
+    assert status.returncode == 3, status.stdout
+    assert status.stdout.startswith("ddn: failed (crawl #2)")

@@ -1,15 +1,22 @@
 """History across crawls of a changing site: an edited post keeps its old version, a new comment
 appears, a removed comment is marked and kept, a deleted post becomes ``gone`` after two 404s,
-and a post that drops out of the sitemap is still rechecked. Nothing is ever duplicated."""
+and a post that drops out of the sitemap is still rechecked. Nothing is ever duplicated.
+
+Then ``reprocess`` re-reads it all: it may change readings (a changed reading is a version with
+its reason) but never what the crawls observed, and ``status`` keeps the last crawl apart from
+the last reprocess. Every stored time is the fetch time of the page it was read from."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import zlib
 from pathlib import Path
 
 import pytest
 
-from crawling import crawl, rows
+from crawling import ROOT, crawl, rows
 from mirror import SITES_DIR, MirrorServer
 
 SITE = "collectivevoice"
@@ -24,6 +31,11 @@ NEW_SENTENCE = "I have been to Brighton in the sun, Leeds in the rain and Hull i
 REMOVED_COMMENT = 1231  # Dave Marsh's reply (depth 3), deleted by a moderator
 NEW_COMMENT = 1300  # a reply to Priya Shah's comment 1262
 NEW_COMMENT_TEXT = "Agreed: release planning still depends on which prison you leave."
+REREAD_SENTENCE = "A better reader found this sentence in the same bytes."
+# What crawls observe; reprocess must leave every one of them as it found it.
+POST_OBSERVED = ("status", "missing_count", "gone_at", "first_seen", "last_seen", "last_changed", "fetched_at",
+                 "fetched_from", "http_status", "http_etag", "http_last_modified", "sitemap_lastmod")
+COMMENT_OBSERVED = ("status", "removed_at", "first_seen", "last_seen", "last_changed")
 
 
 def page(server: MirrorServer, url: str) -> str:
@@ -56,6 +68,24 @@ def sitemap_without(server: MirrorServer, url: str) -> str:
     entry = re.search(r"\s*<url>\s*<loc>" + re.escape(url) + r"</loc>.*?</url>", xml, re.S)
     assert entry is not None
     return xml.replace(entry.group(0), "")
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+
+
+def reread_capture(db: Path, url: str, old: str, new: str) -> None:
+    """Edit the latest stored capture of ``url``: what a changed extractor would read from it."""
+    import sqlite_utils
+
+    archive = sqlite_utils.Database(db)
+    capture = next(archive.query("select id, body from captures where url = ? and body is not null"
+                                 " order by id desc limit 1", [url]))
+    html = zlib.decompress(capture["body"]).decode("utf-8")
+    assert html.count(old) == 1
+    archive["captures"].update(capture["id"], {"body": zlib.compress(html.replace(old, new).encode("utf-8"))})
+    archive.close()
 
 
 def run_row(db: Path, run_id: int) -> dict:
@@ -104,7 +134,17 @@ def history(tmp_path_factory: pytest.TempPathFactory):
         third = crawl(SITE, server.base_url, db)
         assert third.returncode == 3, third.stdout + third.stderr
         third_requests = server.requests[log_start:]
-        yield {"db": db, "before": before, "middle": middle, "third_requests": third_requests, "server": server}
+        after_crawls = {"counts": counts(db), "posts": {r["id"]: r for r in rows(db, "select * from posts")},
+                        "comments": {r["id"]: r for r in rows(db, "select * from comments")}}
+        server.stop()  # reprocess contacts no site: any request would fail and show up as a failure row
+
+        # Stand-in for a better reader: the same capture now reads differently.
+        reread_capture(db, EDITED, NEW_SENTENCE, REREAD_SENTENCE)
+        reprocess = cli("reprocess", "--db", str(db))
+        assert reprocess.returncode == 0, reprocess.stdout + reprocess.stderr
+        status = cli("status", "--db", str(db))
+        yield {"db": db, "before": before, "middle": middle, "third_requests": third_requests, "server": server,
+               "after_crawls": after_crawls, "reprocess": reprocess, "status": status}
     finally:
         server.stop()
 
@@ -112,8 +152,8 @@ def history(tmp_path_factory: pytest.TempPathFactory):
 def test_edited_post_keeps_its_previous_version(history) -> None:
     db, old = history["db"], history["before"]["edited"]
     run = run_row(db, 2)
-    now = post(db, EDITED)
-    versions = rows(db, "select * from post_versions")
+    now = history["after_crawls"]["posts"][old["id"]]
+    versions = rows(db, "select * from post_versions where reason = 'crawl'")
     assert len(versions) == 1
     v = versions[0]
     assert (v["post_id"], v["version"], v["content_hash"], v["body_html"], v["body_text"], v["title"]) == \
@@ -130,7 +170,7 @@ def test_edited_post_keeps_its_previous_version(history) -> None:
 def test_new_comment_appears_and_removed_comment_is_kept(history) -> None:
     db = history["db"]
     run = run_row(db, 2)
-    new = comment(db, NEW_COMMENT)
+    new = history["after_crawls"]["comments"][f"{SITE}:comment:{NEW_COMMENT}"]
     thread_id = history["before"]["thread"]["id"]
     assert (new["post_id"], new["parent_id"], new["depth"], new["position"], new["author"], new["status"]) == \
         (thread_id, f"{SITE}:comment:1262", 2, 4, "Sam Okafor", "present")
@@ -182,8 +222,93 @@ def test_nothing_is_duplicated(history) -> None:
     first = history["before"]["counts"]
     assert first == {"posts": 6, "comments": 19, "post_versions": 0, "comment_versions": 0}
     assert history["middle"]["counts"] == {"posts": 6, "comments": 20, "post_versions": 1, "comment_versions": 0}
-    assert counts(db) == history["middle"]["counts"]
+    assert history["after_crawls"]["counts"] == history["middle"]["counts"]
+    assert counts(db) == {**history["middle"]["counts"], "post_versions": 2}  # + the reprocess's new reading
     assert rows(db, "select count(distinct url) n from posts")[0]["n"] == 6
     third = run_row(db, 3)
     # The third run fetched only the two missing posts; the others were skipped as unchanged.
     assert (third["posts_skipped"], third["posts_new"], third["posts_updated"], third["posts_unchanged"]) == (4, 0, 0, 0)
+
+
+def test_reprocess_never_rewrites_what_crawls_observed(history) -> None:
+    db, crawled = history["db"], history["after_crawls"]
+    posts = {r["id"]: r for r in rows(db, "select * from posts")}
+    comments = {r["id"]: r for r in rows(db, "select * from comments")}
+    assert sorted(posts) == sorted(crawled["posts"]) and sorted(comments) == sorted(crawled["comments"])
+    for pid, row in posts.items():
+        assert {k: row[k] for k in POST_OBSERVED} == {k: crawled["posts"][pid][k] for k in POST_OBSERVED}, pid
+    for cid, row in comments.items():
+        assert {k: row[k] for k in COMMENT_OBSERVED} == {k: crawled["comments"][cid][k] for k in COMMENT_OBSERVED}, cid
+    # The deleted post stays gone, the removed comment stays removed.
+    deleted = post(db, DELETED)
+    assert (deleted["status"], deleted["missing_count"]) == ("gone", 2) and deleted["gone_at"] is not None
+    removed = comment(db, REMOVED_COMMENT)
+    assert removed["status"] == "removed" and removed["removed_at"] is not None
+
+
+def test_a_changed_reading_is_a_version_with_its_reason(history) -> None:
+    db = history["db"]
+    run = run_row(db, 4)
+    now = post(db, EDITED)
+    assert REREAD_SENTENCE in now["body_text"] and NEW_SENTENCE not in now["body_text"]
+    versions = rows(db, "select * from post_versions order by id")
+    assert [(v["post_id"], v["version"], v["reason"]) for v in versions] == \
+        [(now["id"], 1, "crawl"), (now["id"], 2, "reprocess")]
+    reread = versions[1]
+    assert NEW_SENTENCE in reread["body_text"]  # the reading it replaced
+    assert reread["captured_at"] == now["fetched_at"]  # read from the bytes fetched then
+    assert during(reread["superseded_at"], run)  # replaced when the reprocess ran
+    assert (run["posts_updated"], run["posts_new"]) == (1, 0)
+    # Nothing was observed, so nothing else is a version.
+    assert rows(db, "select count(*) n from comment_versions")[0]["n"] == 0
+
+
+def test_reprocess_runs_are_their_own_kind(history) -> None:
+    db = history["db"]
+    runs = rows(db, "select id, kind, base_url, status from crawls order by id")
+    assert [(r["id"], r["kind"], r["status"]) for r in runs] == \
+        [(1, "crawl", "ok"), (2, "crawl", "ok"), (3, "crawl", "ok"), (4, "reprocess", "ok")]
+    assert all(r["base_url"].startswith("http://127.0.0.1:") for r in runs[:3])
+    assert runs[3]["base_url"] is None  # a re-reading visits no site
+
+
+def test_status_shows_the_last_crawl_and_the_last_reprocess_apart(history) -> None:
+    result = history["status"]
+    assert result.returncode == 3, result.stdout + result.stderr  # the last crawl had failed pages
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{SITE}: ok (crawl #3)")
+    assert "  gone: https://www.collectivevoice.org.uk/news/collective-voice-responds-to-the-drug-strategy/ — " \
+           "page answered HTTP 404" in lines
+    assert any(line.startswith(f"{SITE}: last reprocess ok (crawl #4)") and "1 readings changed" in line
+               for line in lines), lines
+
+
+def test_repeated_failures_say_since_when(history) -> None:
+    db = history["db"]
+    first_404 = rows(db, "select at from failures where crawl_id = 1 and url like '%post-sitemap2.xml'")[0]["at"]
+    deleted_404 = rows(db, "select at from failures where crawl_id = 2 and url = ?", (DELETED,))[0]["at"]
+    third = {(f["url"], f["kind"]): f for f in rows(db, "select * from failures where crawl_id = 3")}
+    sitemap = third[("https://www.collectivevoice.org.uk/post-sitemap2.xml", "http")]
+    assert (sitemap["repeated"], sitemap["first_failed_at"]) == (1, first_404)  # failing since the first crawl
+    assert (third[(DELETED, "gone")]["repeated"], third[(DELETED, "gone")]["first_failed_at"]) == (1, deleted_404)
+    unlisted = third[(UNLISTED, "gone")]
+    assert (unlisted["repeated"], unlisted["first_failed_at"]) == (0, unlisted["at"])  # a new problem
+    first = rows(db, "select repeated, first_failed_at, at from failures where crawl_id = 1")
+    assert first and all(f["repeated"] == 0 and f["first_failed_at"] == f["at"] for f in first)
+    status = history["status"].stdout.splitlines()
+    assert "  http: https://www.collectivevoice.org.uk/post-sitemap2.xml — sitemap answered HTTP 404" \
+           f" (repeat, failing since {first_404})" in status
+    assert f"  gone: {UNLISTED} — page answered HTTP 404" in status
+
+
+def test_one_clock_per_observation(history) -> None:
+    db = history["db"]
+    fetched = {(c["url"], c["fetched_at"]) for c in rows(db, "select url, fetched_at from captures")}
+    for p in rows(db, "select * from posts"):
+        assert p["first_seen"] <= p["last_changed"] <= p["fetched_at"] <= p["last_seen"], p["url"]
+        assert (p["url"], p["fetched_at"]) in fetched and (p["url"], p["first_seen"]) in fetched
+    for v in rows(db, "select v.*, p.url from post_versions v join posts p on p.id = v.post_id"):
+        assert (v["url"], v["captured_at"]) in fetched  # the fetch time of the page it came from
+    times = {t for _, t in fetched}
+    for c in rows(db, "select * from comments"):
+        assert c["first_seen"] in times and c["last_seen"] in times and c["first_seen"] <= c["last_seen"]

@@ -96,8 +96,9 @@ def test_second_run_resumes_and_marks_the_killed_run(resumed) -> None:
     assert "another crawl" not in second.stderr
     runs = rows(db, "select id, status, finish_reason, posts_new, posts_skipped from crawls order by id")
     assert runs == [
-        {"id": 1, "status": "interrupted", "finish_reason": "process ended without finishing", "posts_new": 0,
-         "posts_skipped": 0},
+        # The killed run's row keeps the counts of its last written batch.
+        {"id": 1, "status": "interrupted", "finish_reason": "process ended without finishing",
+         "posts_new": FAST_POSTS, "posts_skipped": 0},
         {"id": 2, "status": "ok", "finish_reason": "finished", "posts_new": len(SLOW), "posts_skipped": FAST_POSTS},
     ]
     # Only the posts the killed run had not stored were fetched again.
