@@ -106,7 +106,7 @@ def check_invariants(db: sqlite_utils.Database, site: Site) -> None:
         assert {c["first_seen"], c["last_changed"], c["last_seen"]} <= times
         assert (c["status"] == "removed") == (c["removed_at"] is not None), c
         if c["removed_at"] is not None:
-            assert c["removed_at"] in times and c["removed_at"] > c["last_seen"], c
+            assert c["removed_at"] in times and c["removed_at"] >= c["last_seen"], c  # same second possible
     for v in db["post_versions"].rows:
         post = posts[v["post_id"]]
         assert v["captured_at"] in times and post["first_seen"] <= v["captured_at"] <= v["superseded_at"], v
