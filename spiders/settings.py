@@ -67,7 +67,14 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.scope.RedirectScope": 610,  # sees each 3xx before RedirectMiddleware (600) follows it
     "archive.replay.ReplayMiddleware": 50,  # only with ARCHIVE_REPLAY: answers from stored captures
     "archive.incremental.IncrementalMiddleware": 120,  # skips or conditionally fetches known posts
+    # before Scrapy's robots.txt (100) and timeout (350) middlewares: a dead site fails fast
+    "archive.discovery_deadline.DiscoveryDeadline": 90,
 }
+# robots.txt and the first sitemaps: seconds per try and retries. A site that never answers ends
+# its part of the run after 15 s x 2 = 30 s with "no answer from URL after 30 s".
+ARCHIVE_DISCOVERY_TIMEOUT = 15
+ARCHIVE_DISCOVERY_RETRIES = 1
+ARCHIVE_PROGRESS_INTERVAL = 2.0  # seconds between progress updates on stderr (none with --quiet)
 ARCHIVE_RECENT_DAYS = 30  # posts this young are revisited every run (their threads still grow)
 ARCHIVE_REVISIT_DAYS = 30  # older posts are revisited when last fetched longer ago than this
 

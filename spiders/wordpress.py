@@ -20,6 +20,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from archive.clock import utc_now
+from archive.discovery_deadline import no_answer
 from pipelines.items import (
     CaptureItem,
     CommentItem,
@@ -96,6 +97,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self._candidates = 0
         self._fell_back = False
         self._rechecked = False
+        self._sitemap_answered = False  # a sitemap answered (then a silent one is not a dead site)
         self._sitemap_failed = False  # a listed sitemap could not be read: it may hide posts
         self.unreachable: str | None = None
 
@@ -116,8 +118,10 @@ class WordPressSpider(SecondSources, scrapy.Spider):
                 if request is not None:
                     yield request
             return
-        yield Request(f"{self.base_url}/robots.txt", callback=self.parse_robots,
-                      errback=self.robots_failed, dont_filter=True)
+        # Not held back by Scrapy's own robots.txt fetch (dont_obey_robotstxt): a site that never
+        # answers then costs one short deadline, not two in a row (archive/discovery_deadline.py).
+        yield Request(f"{self.base_url}/robots.txt", callback=self.parse_robots, errback=self.robots_failed,
+                      dont_filter=True, meta={"dont_obey_robotstxt": True, "discovery": True})
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         self._count_page()
@@ -127,14 +131,16 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         if guessed:
             sitemaps = [self.profile.origin + path for path in self.profile.sitemap_paths]
         for url in sitemaps:
-            yield from self._sitemap_request(self.origins.to_fetch(url), guessed=guessed)
+            yield from self._sitemap_request(self.origins.to_fetch(url), guessed=guessed, first=True)
 
     def robots_failed(self, failure: Failure) -> Iterator[Any]:
-        self.unreachable = f"{self.base_url} unreachable: {failure.getErrorMessage() or failure.type.__name__}"
+        self.unreachable = no_answer(failure.request, failure) or \
+            f"{self.base_url} unreachable: {failure.getErrorMessage() or failure.type.__name__}"
         self.logger.error(self.unreachable)
-        yield FailureItem(self.name, self.origins.to_live(failure.request.url), "network", self.unreachable)
+        yield FailureItem(self.name, self.origins.to_live(failure.request.url), "network", self.unreachable,
+                          at=utc_now())
 
-    def _sitemap_request(self, url: str, guessed: bool = False) -> Iterator[Request]:
+    def _sitemap_request(self, url: str, guessed: bool = False, first: bool = False) -> Iterator[Request]:
         """Each sitemap once (robots.txt or an index may name one twice, an index may list
         itself). Past the dupe filter (``dont_filter``), so every request counted as pending
         reaches its callback or errback and discovery always finishes."""
@@ -144,10 +150,11 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self._sitemaps_requested.add(url)
         self._sitemaps_pending += 1
         yield Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed,
-                      meta={"guessed": guessed}, dont_filter=True)
+                      meta={"guessed": guessed, "discovery": first}, dont_filter=True)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         self._sitemaps_pending -= 1
+        self._sitemap_answered = True
         self._count_page()
         if response.status != 200:
             if not response.meta.get("guessed"):
@@ -160,8 +167,20 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     def sitemap_failed(self, failure: Failure) -> Iterator[Any]:
         self._sitemaps_pending -= 1
         self._sitemap_failed = self._sitemap_failed or not failure.request.meta.get("guessed")
-        yield from self._request_failure(failure)
+        dead = no_answer(failure.request, failure) if failure.request.meta.get("discovery") else None
+        if dead and not self._sitemap_answered:
+            # robots.txt answered, then nothing: a dead site, not one whose sitemap hides posts.
+            self.unreachable = self.unreachable or dead
+            yield FailureItem(self.name, self.origins.to_live(failure.request.url), "network", dead, at=utc_now())
+        else:
+            yield from self._request_failure(failure)
         yield from self._after_sitemaps()
+
+    def discovery(self) -> tuple[int, bool]:
+        """(post pages found so far, whether discovery has finished): the progress line's total."""
+        if self.urls:
+            return len(self._discovered), True
+        return len(self._discovered), not self._sitemaps_pending and (self._rechecked or self._fell_back)
 
     def _read_sitemap(self, response: Response) -> Iterator[Request | FailureItem]:
         try:
@@ -190,7 +209,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     def _after_sitemaps(self) -> Iterator[Request]:
         """Once every sitemap is read: check known posts the sitemaps no longer list (deleted
         posts vanish from sitemaps), or fall back to listings when no sitemap listed anything."""
-        if self._sitemaps_pending:
+        if self._sitemaps_pending or self.unreachable:
             return
         if self._candidates and not self._rechecked:
             self._rechecked = True
