@@ -254,6 +254,7 @@ def big_server(big_archive: Path) -> Iterator[Server]:
 @pytest.mark.parametrize("path", [
     "/archive/posts?_search=lorem",
     "/archive/search?q=lorem",
+    "/-/search?q=lorem",
     "/archive/search?q=" + "+".join(["lorem", "ipsum", "dolor", "sit", "amet"] * 20),
     "/archive.json?sql=select+hex(zeroblob(400000000))",
     "/archive.json?sql=select+length(hex(zeroblob(40000000)))+from+posts",
@@ -339,7 +340,7 @@ def test_public_mode_refuses_sql_and_debug_pages(public: Any, path: str) -> None
 
 @pytest.mark.parametrize("path", [
     "/", "/archive", "/archive/posts", "/archive/posts?_search=naloxone", "/archive/search?q=naloxone",
-    "/archive/thread?post_id=ddn:post:123", "/archive/posts/ddn~3Apost~3A123", "/-/dashboard",
+    "/archive/thread?post_id=ddn:post:123", "/archive/posts/ddn~3Apost~3A123", "/-/dashboard", "/-/search?q=naloxone",
     "/-/static/app.css", "/archive-static/archive.css",
 ])
 def test_public_mode_keeps_browsing_canned_queries_and_search(public: Any, path: str) -> None:
