@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
 from lxml import etree
@@ -18,8 +17,10 @@ from lxml import html as lxml_html
 
 from pipelines import furniture as rules
 from pipelines.items import PostItem
-from pipelines.text import norm as _norm
+from pipelines.restore import restore
 from pipelines.text import tree_text as _tree_text
+from spiders.dom import inner_html as _inner_html
+from spiders.dom import norm as _norm
 
 Element = lxml_html.HtmlElement
 
@@ -62,6 +63,7 @@ def clean_html(
     root = _parse(html)
     if root is None:
         return EMPTY
+    restore(root)
     _promote_noscript_images(root)
     _drop_all(_strip_rules(tuple(extra_selectors))(root))
     _drop_text_blocks(root)
@@ -77,7 +79,10 @@ def clean_html(
 def html_to_text(html: str | bytes | None) -> str:
     """Readable text of an HTML fragment: blocks separated by blank lines, whitespace collapsed."""
     root = _parse(html)
-    return "" if root is None else _tree_text(root)
+    if root is None:
+        return ""
+    restore(root)
+    return _tree_text(root)
 
 
 def clean_comment_html(html: str | bytes | None) -> CommentCleanResult:
@@ -86,6 +91,7 @@ def clean_comment_html(html: str | bytes | None) -> CommentCleanResult:
     if root is None:
         return CommentCleanResult(html="", text="", awaiting_moderation=False)
     moderated = bool(_MODERATION(root))
+    restore(root)
     _drop_all(_comment_strip_rules()(root))
     _sanitise(root)
     return CommentCleanResult(_inner_html(root), _tree_text(root), moderated)
@@ -112,12 +118,6 @@ def _parse(html: str | bytes | None) -> Element | None:
         return None
     _drop_all(el for el in root.iter(etree.Comment, etree.ProcessingInstruction))
     return root
-
-
-def _inner_html(root: Element) -> str:
-    parts = [escape(root.text, quote=False)] if root.text else []
-    parts.extend(lxml_html.tostring(child, encoding="unicode") for child in root)
-    return "".join(parts).strip()
 
 
 def _drop_all(elements: Iterable[Any]) -> None:
@@ -293,6 +293,14 @@ def _sanitise_attributes(root: Element) -> None:
                 del el.attrib[name]
         if el.tag == "img":
             _resolve_lazy(el)
+        elif el.tag == "source":
+            _resolve_lazy_srcset(el)
+    for img in [img for img in root.iter("img") if _is_data_placeholder(img.get("src"))]:
+        parent = img.getparent()
+        _drop(img)
+        if parent is not None and parent is not root and parent.tag in ("p", "a", "span", "figure") \
+                and not len(parent) and not (parent.text or "").strip():
+            _drop(parent)  # the placeholder's own paragraph or link, now empty
 
 
 def _is_placeholder(src: str | None) -> bool:
@@ -302,28 +310,51 @@ def _is_placeholder(src: str | None) -> bool:
     return any(hint in lowered for hint in rules.PLACEHOLDER_HINTS)
 
 
+def _is_data_placeholder(src: str | None) -> bool:
+    """A ``data:`` image left after every real source was tried: a lazy-load stand-in. An inline
+    image pasted into a post is kilobytes long and is content; a stand-in is a few dozen bytes."""
+    return bool(src) and _DATA_SCHEME.match(src) is not None and len(src) < rules.INLINE_IMAGE_MIN_LENGTH
+
+
 def _resolve_lazy(img: Element) -> None:
     if not _is_placeholder(img.get("src")):
+        _resolve_lazy_srcset(img)
         return
     real = next((img.get(a) for a in rules.LAZY_SRC_ATTRS if img.get(a, "").strip()), None)
     if real and not _is_placeholder(real):
         img.set("src", real.strip())
         for attr in rules.LAZY_SRC_ATTRS:
             img.attrib.pop(attr, None)
-    srcset = next((img.get(a) for a in rules.LAZY_SRCSET_ATTRS if img.get(a, "").strip()), None)
-    if srcset:
-        img.set("srcset", srcset.strip())
+    _resolve_lazy_srcset(img)
+
+
+def _resolve_lazy_srcset(el: Element) -> None:
+    """``data-srcset`` (on ``img`` or a ``picture``'s ``source``) replaces a missing or ``data:``
+    srcset; a ``data:`` srcset with nothing better is dropped."""
+    srcset = next((el.get(a) for a in rules.LAZY_SRCSET_ATTRS if el.get(a, "").strip()), None)
+    current = el.get("srcset")
+    if srcset and (not current or not current.strip() or _DATA_SCHEME.match(current)):
+        el.set("srcset", srcset.strip())
         for attr in rules.LAZY_SRCSET_ATTRS:
-            img.attrib.pop(attr, None)
+            el.attrib.pop(attr, None)
+    elif current is not None and _DATA_SCHEME.match(current):
+        del el.attrib["srcset"]
 
 
 def _promote_noscript_images(root: Element) -> None:
-    """Lazy-load plugins put the real ``<img>`` in a ``<noscript>`` after a placeholder."""
-    for noscript in root.iter("noscript"):
-        placeholder = noscript.getprevious()
+    """Lazy-load plugins put the real ``<img>`` in a ``<noscript>`` beside a placeholder (before
+    or after it), or alone where a script will insert the image: copy its source onto the
+    placeholder, or put the real image in the noscript's place (noscript is stripped later)."""
+    for noscript in list(root.iter("noscript")):
         real = next(noscript.iter("img"), None)
-        if placeholder is None or real is None or placeholder.tag != "img":
+        if real is None:
             continue
+        neighbours = [n for n in (noscript.getprevious(), noscript.getnext()) if n is not None and n.tag == "img"]
+        if not neighbours:
+            real.tail = None  # the noscript's own tail stays with it, and is kept when it goes
+            noscript.addprevious(real)
+            continue
+        placeholder = neighbours[0]
         if _is_placeholder(placeholder.get("src")) and not any(
             placeholder.get(a) for a in rules.LAZY_SRC_ATTRS
         ):
@@ -347,7 +378,7 @@ def _images(root: Element) -> list[dict[str, str | None]]:
     return [
         {"src": img.get("src"), "alt": img.get("alt"), "caption": _caption(img)}
         for img in root.iter("img")
-        if img.get("src")
+        if img.get("src") and not _DATA_SCHEME.match(img.get("src"))
     ]
 
 

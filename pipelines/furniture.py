@@ -95,6 +95,8 @@ PLACEHOLDER_HINTS: tuple[str, ...] = (
     "lazy", "placeholder", "blank.gif", "spacer.gif", "pixel.gif", "transparent.gif",
     "loading.gif", "grey.gif",
 )
+# A ``data:`` image shorter than this with no real source beside it is a lazy-load stand-in.
+INLINE_IMAGE_MIN_LENGTH = 2048
 
 # Comment bodies: sanitised lightly, keeping the commenter's words and links.
 COMMENT_STRIP_SELECTORS: tuple[str, ...] = (

@@ -9,6 +9,7 @@ from lxml import etree
 from lxml.html import HtmlElement as Element
 
 from pipelines import furniture as rules
+from spiders.dom import norm
 
 # These start a new paragraph; <br> starts a new line within one.
 _BLOCK_TAGS = frozenset(
@@ -19,11 +20,7 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TEXT_TAGS = frozenset(rules.DEFAULT_STRIP_TAGS)
 _BR = object()
 
-
-def norm(text: str | None) -> str:
-    """Whitespace runs to one space, ends trimmed. ``str.split()`` treats exactly the characters
-    ``\\s`` does as whitespace and is several times faster; this runs on every element cleaned."""
-    return " ".join((text or "").split())
+__all__ = ["norm", "tree_text"]  # ``norm`` lives with the serialiser in ``spiders.dom``
 
 
 def tree_text(root: Element) -> str:
