@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import html
 
-from spiders.dom import css, first, text
+from spiders.body import find_body, post_region
+from spiders.dom import css, first, norm, text
 from spiders.sites import SiteProfile
 
 _POSTID_RE = re.compile(r"\bpostid-(\d+)\b")
 _POST_ID_ATTR_RE = re.compile(r"^post-(\d+)$")
 _SHORTLINK_RE = re.compile(r"[?&]p=(\d+)")
 _TYPE_RE = re.compile(r"\btype-([\w-]+)\b")
+_ENTITY_RE = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 _NUMBER_WORDS = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ARTICLE_TYPES = {"Article", "BlogPosting", "NewsArticle", "Report", "OpinionNewsArticle"}
 
-ARTICLE_SELECTORS = ("article[class*=type-]", "div[class*=type-][id^=post-]", "article", "main")
 TITLE_SELECTORS = ("h1.entry-title", ".entry-title", "h1.post-title", "h1")
 AUTHOR_SELECTORS = (".entry-author-name", ".byline .author a", ".author.vcard a", ".author.vcard",
                     "a[rel=author]", ".byline a", ".entry-meta .author")
@@ -66,7 +68,7 @@ class PostPage:
 def read_post_page(root: html.HtmlElement, profile: SiteProfile) -> PostPage:
     """Classify the page and, when it is a post, read its fields."""
     body_classes = _classes(root.find("body"))
-    article = first(root, ARTICLE_SELECTORS)
+    article = post_region(root, _body_post_id(body_classes))
     article_classes = _classes(article)
     head = _head_values(root)
     graph = _json_ld_article(root)
@@ -98,9 +100,7 @@ def read_post_page(root: html.HtmlElement, profile: SiteProfile) -> PostPage:
     # Inside the article only: a whole-page search for a standfirst costs more than the rest of
     # the page's fields together, and the sites print it in the article.
     page.standfirst = _text_of(scope, profile.standfirst_selectors) if profile.standfirst_selectors else None
-    body = first(scope, profile.body_selectors)
-    if body is None:
-        body = first(root, profile.body_selectors)
+    body = find_body(article, root, profile.body_selectors)
     page.body_html = html.tostring(body, encoding="unicode") if body is not None else ""
     page.comment_count = _comment_count(root, scope, graph)
     page.comments_heading = _comments_heading(root)
@@ -131,11 +131,19 @@ def _is_post(post_type: str | None, body_classes: set[str], head: dict[str, str]
     return head.get("og:type") == "article" and bool(graph)
 
 
-def _wp_id(head: dict[str, str], body_classes: set[str], article: html.HtmlElement | None) -> int | None:
+def _body_post_id(body_classes: set[str]) -> int | None:
+    """``postid-N`` on ``<body>``: WordPress's own statement of which post the page shows."""
     for cls in body_classes:
         m = _POSTID_RE.fullmatch(cls)
         if m:
             return int(m.group(1))
+    return None
+
+
+def _wp_id(head: dict[str, str], body_classes: set[str], article: html.HtmlElement | None) -> int | None:
+    found = _body_post_id(body_classes)
+    if found is not None:
+        return found
     if article is not None:
         m = _POST_ID_ATTR_RE.match(article.get("id") or "")
         if m:
@@ -145,10 +153,19 @@ def _wp_id(head: dict[str, str], body_classes: set[str], article: html.HtmlEleme
 
 
 def _title(head: dict[str, str], scope: html.HtmlElement, graph: dict[str, Any]) -> str | None:
+    """Decoded once more where entities survive: JSON-LD strings are never HTML-decoded (plugins
+    print ``wp_json_encode(get_the_title())``, full of ``&#8217;``), and a theme that escapes an
+    already-escaped title prints ``&amp;#8217;``."""
     el = first(scope, TITLE_SELECTORS)
-    if el is not None and text(el):
-        return text(el)
-    return graph.get("headline") or head.get("og:title")
+    found = text(el) if el is not None else ""
+    if not found:
+        headline = graph.get("headline")
+        found = headline if isinstance(headline, str) else head.get("og:title") or ""
+    return _decoded(found) or None
+
+
+def _decoded(value: str) -> str:
+    return norm(unescape(value)) if _ENTITY_RE.search(value) else norm(value)
 
 
 def _author(head: dict[str, str], scope: html.HtmlElement, graph: dict[str, Any]) -> str | None:
@@ -156,7 +173,7 @@ def _author(head: dict[str, str], scope: html.HtmlElement, graph: dict[str, Any]
     if isinstance(author, list) and author:
         author = author[0]
     if isinstance(author, dict) and author.get("name"):
-        return str(author["name"])
+        return _decoded(str(author["name"]))
     el = first(scope, AUTHOR_SELECTORS)
     if el is not None and text(el):
         return text(el)

@@ -8,6 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+# Where themes and page builders print ``the_content``, in preference order: builders' post-content
+# modules first (a theme may wrap them, or print an empty ``.entry-content`` beside them), then the
+# classic containers. Block themes print ``.entry-content.wp-block-post-content``.
+CONTENT_CONTAINERS: tuple[str, ...] = (
+    ".elementor-widget-theme-post-content",  # Elementor Pro theme builder: Post Content widget
+    ".et_pb_post_content",  # Divi Theme Builder: Post Content module
+    ".td-post-content",  # Newspaper (tagDiv): classic single templates and tdb_single_content
+    ".fl-module-fl-post-content",  # Beaver Themer: Post Content module
+    ".entry-content",  # core themes, _s, Genesis, Astra, GeneratePress, Divi without Theme Builder
+    ".wp-block-post-content",  # block themes' core/post-content
+    "[itemprop=articleBody]",
+    ".fl-post-content",  # Beaver Builder theme
+    ".post-content",
+)
+
+
 @dataclass(frozen=True)
 class SiteProfile:
     name: str  # spider name and the ``site`` column
@@ -20,7 +36,7 @@ class SiteProfile:
     timezone: str = "Europe/London"
     strip_selectors: tuple[str, ...] = ()  # furniture beyond the global defaults
     standfirst_selectors: tuple[str, ...] = ()
-    body_selectors: tuple[str, ...] = (".entry-content", "[itemprop=articleBody]", ".post-content")
+    body_selectors: tuple[str, ...] = CONTENT_CONTAINERS
     extra_post_types: tuple[str, ...] = field(default=())  # custom post types archived as posts
 
 
