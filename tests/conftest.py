@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from mirror import SITES_DIR, MirrorServer  # noqa: E402
 
-SITE_NAMES = ("collectivevoice", "ddn", "themes")
+SITE_NAMES = ("collectivevoice", "ddn", "themes", "builders")
 
 
 def _mirror(site: str) -> MirrorServer:

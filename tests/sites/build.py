@@ -15,6 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import builders  # noqa: E402
 import cv  # noqa: E402
 import ddn  # noqa: E402
 import themes  # noqa: E402
@@ -47,7 +48,19 @@ def rebuild(name: str, module, truth: str = "expected.json") -> None:
           f"{len(expected['posts'])} posts, {sum(len(p['comments']) for p in expected['posts'])} comments")
 
 
+def rebuild_articles(name: str, module) -> None:
+    """A mirror whose rows are asserted in its own test module; expected.json names origin and posts."""
+    root = HERE / name
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir()
+    expected = module.build(root)
+    (root / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"{name}: {sum(1 for p in root.rglob('*') if p.is_file())} files, {len(expected['posts'])} posts")
+
+
 if __name__ == "__main__":
     rebuild("collectivevoice", cv)
     rebuild("ddn", ddn)
     rebuild("themes", themes, "expected-comments.json")  # its own name: only its own tests read it
+    rebuild_articles("builders", builders)
