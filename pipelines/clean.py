@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 
 from pipelines import furniture as rules
 from pipelines.items import PostItem
-from pipelines.restore import restore
+from pipelines import restore as unmask
 from pipelines.text import tree_text as _tree_text
 from spiders.dom import inner_html as _inner_html
 from spiders.dom import norm as _norm
@@ -63,7 +63,8 @@ def clean_html(
     root = _parse(html)
     if root is None:
         return EMPTY
-    restore(root)
+    if unmask.needed(html):
+        unmask.restore(root)
     _promote_noscript_images(root)
     _drop_all(_strip_rules(tuple(extra_selectors))(root))
     _drop_text_blocks(root)
@@ -81,7 +82,8 @@ def html_to_text(html: str | bytes | None) -> str:
     root = _parse(html)
     if root is None:
         return ""
-    restore(root)
+    if unmask.needed(html):
+        unmask.restore(root)
     return _tree_text(root)
 
 
@@ -91,7 +93,8 @@ def clean_comment_html(html: str | bytes | None) -> CommentCleanResult:
     if root is None:
         return CommentCleanResult(html="", text="", awaiting_moderation=False)
     moderated = bool(_MODERATION(root))
-    restore(root)
+    if unmask.needed(html):
+        unmask.restore(root)
     _drop_all(_comment_strip_rules()(root))
     _sanitise(root)
     return CommentCleanResult(_inner_html(root), _tree_text(root), moderated)

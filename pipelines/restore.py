@@ -35,6 +35,17 @@ def decode_cf_email(hexed: str) -> str | None:
         return None
 
 
+def needed(markup: str | bytes) -> bool:
+    """Whether ``restore`` could change anything: a substring test is far cheaper than the two
+    tree searches, and most bodies and comments carry neither addresses nor emoji."""
+    if isinstance(markup, bytes):
+        return True
+    return any(hint in markup for hint in _HINTS)
+
+
+_HINTS = ("data-cfemail", _CF_PATH, "emoji", "wp-smiley")
+
+
 def restore(root: Any) -> None:
     """Decode Cloudflare addresses and turn emoji images into their characters, in place."""
     for link in _CF_LINKS(root):
