@@ -21,11 +21,11 @@ TAGS = frozenset(nh3.ALLOWED_TAGS | {"iframe", "video", "audio", "source", "pict
 ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
     "*": {"class", "id", "title", "lang", "dir"},
-    "img": {"src", "alt", "width", "height", "align"},
+    "img": {"src", "srcset", "sizes", "alt", "width", "height", "align"},  # srcset: a lazy image's real sizes
     "iframe": {"src", "width", "height", "allowfullscreen"},
     "video": {"src", "poster", "width", "height", "controls"},
     "audio": {"src", "controls"},
-    "source": {"src", "type"},
+    "source": {"src", "srcset", "sizes", "media", "type"},
     "track": {"src", "kind", "srclang", "label"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
