@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import closing
 from typing import Any, NoReturn
 
 import click
@@ -121,9 +122,15 @@ def _quiet_noisy_loggers() -> None:
 
 def report(results: list[dict[str, Any]], db_path: str) -> int:
     """Print one summary line per site and choose the exit code."""
-    from archive.schema import open_db
+    from archive.database import open_archive
 
-    db = open_db(db_path)
+    with closing(open_archive(db_path, readonly=True)) as db:  # only counts: never migrate or write
+        code = _report(results, db)
+    click.echo(f"details: sector-archive status --db {db_path}")
+    return code
+
+
+def _report(results: list[dict[str, Any]], db: Any) -> int:
     code = EXIT_OK
     for stats in results:
         crawl_id = stats.get("archive/crawl_id")
@@ -148,7 +155,6 @@ def report(results: list[dict[str, Any]], db_path: str) -> int:
             code = EXIT_COULD_NOT_RUN
         elif code == EXIT_OK:
             code = run_exit_code(row, page_failures, markup)
-    click.echo(f"details: sector-archive status --db {db_path}")
     return code
 
 
