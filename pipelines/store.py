@@ -12,6 +12,8 @@ Scrapy slow its intake instead of buffering without bound.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import sys
 import time
@@ -22,10 +24,11 @@ import sqlite_utils
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
-from twisted.internet import defer, task, threads
+from twisted.internet import defer, reactor, task, threads
 
 from archive import lock, runs, store
 from archive.clock import utc_now
+from archive.database import ArchiveError
 from archive.schema import open_db
 from pipelines.items import (
     CaptureItem,
@@ -68,6 +71,7 @@ class StorePipeline:
         self.last_flush = time.monotonic()
         self.recorded_pages = 0  # pages_fetched as last written to the run's row
         self.timer: task.LoopingCall | None = None
+        self.refused = ""  # why the database was refused, if it was
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -81,8 +85,11 @@ class StorePipeline:
         sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL))
         # The store holds the crawl lock, however the crawl was started (CLI, ``scrapy crawl``,
         # a symlinked path): a second crawl of the same database is refused before it writes.
-        self.lock = lock.acquire(self.db_path)
-        self.db = open_db(self.db_path, check_same_thread=False)
+        try:
+            self.db = self._open_locked()
+        except (lock.DatabaseLocked, ArchiveError) as exc:
+            self._refuse(str(exc))
+            return
         self.site = spider.name
         kind = "reprocess" if self.reread else "crawl"
         self.run_id = runs.start_run(self.db, spider.name, spider.base_url, utc_now(), full=self.full, kind=kind)
@@ -90,7 +97,34 @@ class StorePipeline:
         self.timer = task.LoopingCall(self._flush_if_due)
         self.timer.start(max(self.flush_seconds / 4, 0.05), now=False)
 
+    def _open_locked(self) -> sqlite_utils.Database:
+        """Take the crawl lock, then open the archive; a lock file this crawl created for a database
+        it may not touch (a foreign file) is removed again, so a refusal leaves nothing behind."""
+        lock_path = lock.lock_path_for(self.db_path)
+        created = not os.path.exists(lock_path)
+        self.lock = lock.acquire(self.db_path)
+        try:
+            return open_db(self.db_path, check_same_thread=False)
+        except BaseException:
+            lock.release(self.lock)
+            if created:
+                with contextlib.suppress(OSError):
+                    os.unlink(lock_path)
+            raise
+
+    def _refuse(self, message: str) -> None:
+        """The database cannot be crawled into (held by another crawl, not an archive): one line
+        naming it, no traceback, and the spider closed before it fetches anything. Scrapy's own
+        ``crawl`` command (``spiders/commands``) turns the ``archive/refused`` stat into exit 2."""
+        self.refused = message
+        self.stats.set_value("archive/refused", message)
+        print(f"error: {message}", file=sys.stderr, flush=True)
+        reactor.callLater(0, lambda: deferred_from_coro(  # type: ignore[attr-defined]
+            self.crawler.engine.close_spider_async(reason="archive_refused")))
+
     async def process_item(self, item: Any, spider: Any = None) -> Any:
+        if self.refused:
+            return item  # nothing is stored into a database the crawl was refused
         self.pending.append(item)
         self.pending_posts += isinstance(item, PostItem)
         if self.pending_posts >= self.batch_size or len(self.pending) >= 4 * self.batch_size:

@@ -6,6 +6,7 @@ override concurrency explicitly with ``-s``.
 
 BOT_NAME = "sector-archive"
 SPIDER_MODULES = ["spiders"]
+COMMANDS_MODULE = "spiders.commands"  # `scrapy crawl` exits 2 when the store refuses the database
 NEWSPIDER_MODULE = "spiders"
 
 USER_AGENT = "SectorArchive/0.1 (+https://github.com/sector-archive; archiving sector news and comments)"
