@@ -37,7 +37,7 @@ PUBLISHED_TEXT_SELECTORS = ("time.published", "time.entry-time", ".entry-date", 
                             ".posted-on", ".date.published", ".entry-time")
 COMMENTS_AREA_SELECTORS = ("#comments", ".comments-area", ".entry-comments", ".wp-block-comments", "#wpdcom",
                            "#respond", ".no-comments", ".nocomments")
-COMMENT_HEADING_SELECTORS = (".comments-title", "#comments-title", "h3#comments", "h2#comments",
+COMMENT_HEADING_SELECTORS = (".comments-title", "#comments-title", "h3#comments", "h2#comments", "h1#comments",
                              ".entry-comments > h3", ".comments-area > h2", ".wp-block-comments-title",
                              ".wpd-thread-info")
 COMMENT_COUNT_SELECTORS = (*COMMENT_HEADING_SELECTORS, ".entry-comments-link")

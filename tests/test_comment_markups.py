@@ -76,6 +76,16 @@ def test_crawl_stores_exact_comment_rows(crawled, post) -> None:
         assert r["parent_id"] == (f"ddn:comment:{parent}" if parent is not None else None)
 
 
+@pytest.mark.parametrize("markup", ["core-xhtml", "core-html5", "block-theme", "twentyten", "twentyeleven",
+                                    "twentytwelve", "astra", "generatepress", "divi", "wpdiscuz", "jetpack"])
+def test_crawl_stores_the_displayed_comment_count(crawled, markup: str) -> None:
+    """The count the theme prints over its comments (Divi: ``h1#comments``) is stored as read."""
+    db, _, _ = crawled
+    post = next(p for p in KNOWN if p["markup"] == markup)
+    stored = rows(db, "select comment_count from posts where id = ?", (f"ddn:post:{post['wp_id']}",))
+    assert stored == [{"comment_count": len(post["comments"])}]
+
+
 def test_known_markups_raise_no_alarm(crawled) -> None:
     db, _, _ = crawled
     urls = {p["url"] for p in KNOWN}
