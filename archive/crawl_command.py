@@ -176,7 +176,7 @@ def summary_line(row: dict[str, Any], page_failures: int, markup: int = 0) -> st
         f"{row['site']}: {row['status']} (crawl #{row['id']}) — {row['pages_fetched']} pages, "
         f"posts {row['posts_new']} new / {row['posts_updated']} updated / {row['posts_unchanged']} unchanged"
         f" / {row['posts_gone']} gone / {row['posts_skipped'] or 0} skipped as unchanged, comments {row['comments_new']} new / {row['comments_updated']} changed"
-        f" / {row['comments_removed']} removed, {row['times_unparsed']} unparsed times, "
+        f" / {row['comments_removed']} removed, {row['times_unparsed']} times without an instant, "
         f"{page_failures} failed pages, {markup} markup problems, {row['errors']} problems recorded, took {duration(row)}"
     )
 

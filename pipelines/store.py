@@ -37,6 +37,7 @@ from pipelines.items import (
     PostItem,
     error_reason,
 )
+from pipelines.timestamps import leaves_time_unread
 
 # What one row can make SQLite refuse (a value it cannot bind, a constraint): only that post is lost.
 ROW_ERRORS = (OverflowError, sqlite3.IntegrityError, sqlite3.InterfaceError, TypeError, ValueError)
@@ -202,7 +203,7 @@ class StorePipeline:
                     failures.append(store.failure_row(run_id, item.site, item.url, item.kind, item.reason, at,
                                                       item.status))
             store.record_failures(db, failures)
-            unparsed = sum(f["kind"] == "time" and f["reason"].startswith("unparsed") for f in failures)
+            unparsed = sum(f["kind"] == "time" and leaves_time_unread(f["reason"]) for f in failures)
             counts.update({"errors": len(failures), "times_unparsed": unparsed})
             # The run's row carries the counts this batch reaches: a killed run keeps them.
             runs.record_counts(db, run_id, {**(self.counts + counts), **(progress or {})})

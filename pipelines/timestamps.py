@@ -300,6 +300,12 @@ class TimestampsPipeline:
             item.problems.append((url, "time", time_note(shown)))
 
 
+def leaves_time_unread(reason: str) -> bool:
+    """Whether a ``time`` failure is one ``time_note`` wrote: a time shown but stored without an
+    instant, unparsed or relative alike (a second source's disagreement has an instant)."""
+    return reason.startswith(("unparsed time ", "relative time "))
+
+
 def time_note(shown: str) -> str:
     """The ``time`` failure's reason for a time the page shows but no instant can be read from
     (a second source that fills the time withdraws exactly this note)."""

@@ -97,9 +97,9 @@ def test_quiet_prints_only_the_summary(scheduled) -> None:
     assert all(took), lines
     assert [line[:m.start()] for line, m in zip(lines, took)] == [
         "collectivevoice: ok (crawl #2) — 20 pages, posts 6 new / 0 updated / 0 unchanged / 0 gone / 0 skipped "
-        "as unchanged, comments 19 new / 0 changed / 0 removed, 1 unparsed times, 1 failed pages, 0 markup problems, 2 problems recorded",
+        "as unchanged, comments 19 new / 0 changed / 0 removed, 1 times without an instant, 1 failed pages, 0 markup problems, 2 problems recorded",
         "ddn: ok (crawl #3) — 10 pages, posts 4 new / 0 updated / 0 unchanged / 0 gone / 0 skipped as unchanged, "
-        "comments 12 new / 0 changed / 0 removed, 0 unparsed times, 0 failed pages, 0 markup problems, 0 problems recorded",
+        "comments 12 new / 0 changed / 0 removed, 0 times without an instant, 0 failed pages, 0 markup problems, 0 problems recorded",
     ]
     runs = {r["id"]: r for r in rows(scheduled["db"], "select * from crawls")}
     for run_id, m in zip((2, 3), took):  # the duration is the run's own, from its row

@@ -86,6 +86,18 @@ def test_crawl_stores_the_displayed_comment_count(crawled, markup: str) -> None:
     assert stored == [{"comment_count": len(post["comments"])}]
 
 
+def test_summary_counts_every_time_left_without_an_instant(crawled) -> None:
+    """Relative dates ("6 years ago") are kept as shown with no instant, like unparsed ones: the
+    run's ``times_unparsed`` and the summary count both, matching the stored rows and failures."""
+    db, result, _ = crawled
+    unread = rows(db, "select count(*) n from comments where posted_raw is not null and posted_at is null")[0]["n"]
+    failures = rows(db, "select count(*) n from failures where kind = 'time'")[0]["n"]
+    run = rows(db, "select times_unparsed from crawls")
+    assert unread == failures == 8
+    assert run == [{"times_unparsed": unread}]
+    assert f"{unread} times without an instant" in result.stdout
+
+
 def test_known_markups_raise_no_alarm(crawled) -> None:
     db, _, _ = crawled
     urls = {p["url"] for p in KNOWN}
