@@ -165,10 +165,12 @@ class _Plan:
         return "reprocess" if self.reread else "crawl"
 
 
-_POST_REFRESH = ("last_seen", "fetched_at", "fetched_from", "status", "missing_count", "gone_at", "comment_count",
+# ``url`` too: a post renamed on the site (its old address now 301s) keeps its row and content but
+# lives at its new canonical URL, and the next crawl must know it there.
+_POST_REFRESH = ("url", "last_seen", "fetched_at", "fetched_from", "status", "missing_count", "gone_at", "comment_count",
                  "comments_captured", "comments_complete", "http_status", "http_etag", "http_last_modified",
                  "sitemap_lastmod", "crawl_id")
-_COMMENT_REFRESH = ("position", "page", "depth", "last_seen", "status", "removed_at", "posted_at", "posted_source",
+_COMMENT_REFRESH = ("url", "position", "page", "depth", "last_seen", "status", "removed_at", "posted_at", "posted_source",
                     "posted_ambiguous", "awaiting_moderation", "crawl_id")
 # A re-reading that leaves the content hash alone still refreshes what reading derives.
 _POST_REREAD_REFRESH = ("comment_count", "comments_captured", "comments_complete", "extractor_version", "crawl_id")

@@ -126,3 +126,26 @@ def test_a_known_post_under_another_spelling_is_still_known(mirror_factory, tmp_
     run = rows(tmp_db, "select posts_skipped, posts_new from crawls order by id desc limit 1")[0]
     assert run == {"posts_skipped": 4, "posts_new": 0}
     assert rows(tmp_db, "select count(*) n from posts")[0]["n"] == 4
+
+
+def test_a_post_whose_slug_changed_moves_to_its_new_url(mirror_factory, tmp_db) -> None:
+    """The site renames a post: the new permalink serves it (its rel=canonical says so), the old
+    one 301s there, the sitemap lists the new one. The post's one row, and its comments' links,
+    follow it; the next crawl knows it under the new URL and skips it as unchanged."""
+    server = mirror_factory("ddn")
+    assert crawl("ddn", server.base_url, tmp_db).returncode == 0
+    renamed = f"{ORIGIN}/the-big-conversation-with-ed-day/"
+    page = (SITES_DIR / "ddn" / "the-big-conversation" / "index.html").read_text(encoding="utf-8")
+    server.set_page(renamed, page.replace(CONVERSATION, renamed))
+    server.redirect("/the-big-conversation/", renamed)
+    server.set_page("/wp-sitemap-posts-post-1.xml", sitemap(NALOXONE, renamed, SERVICES, FUNDING))
+    second = crawl("ddn", server.base_url, tmp_db)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert rows(tmp_db, "select url from posts where wp_id = 28417") == [{"url": renamed}]
+    links = {r["url"].split("#")[0] for r in rows(tmp_db, "select url from comments where post_id = 'ddn:post:28417'")}
+    assert links == {renamed}
+    start = server.count()
+    third = crawl("ddn", server.base_url, tmp_db)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert not [p for _, p, _ in server.requests[start:] if "big-conversation" in p]
+    assert rows(tmp_db, "select count(*) n from posts")[0]["n"] == 4
