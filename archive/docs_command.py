@@ -11,10 +11,14 @@ import click
 
 from archive.cli import cli
 from archive.publish import DB_NAME, load_metadata
-from archive.schema import TABLES
+from archive.schema import FLAG, IMAGES, INSTANT, JSON_OBJECT, STRINGS, TABLES, VIEWS, ensure_db_shape
 
 DICTIONARY_PATH = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "FLOAT", bytes: "BLOB"}
+# What `export` writes for a column (Parquet / DuckDB), by schema kind, else by SQLite type.
+EXPORT_TYPES = {INSTANT: "timestamp (UTC)", FLAG: "boolean", STRINGS: "list&lt;string&gt;",
+                IMAGES: "list&lt;struct&gt;", JSON_OBJECT: "string (JSON object)",
+                "INTEGER": "int64", "TEXT": "string", "FLOAT": "float64", "BLOB": "binary", "": "from the values"}
 UNDOCUMENTED = "**(undocumented)**"
 
 
@@ -23,7 +27,9 @@ def render_data_dictionary(metadata: dict[str, Any] | None = None) -> str:
     metadata = metadata or load_metadata()
     database = metadata["databases"][DB_NAME]
     tables_meta: dict[str, Any] = database.get("tables", {})
-    types = {t.name: {c: SQL_TYPES.get(ty, "") for c, ty in t.columns.items()} for t in TABLES}
+    types = {t.name: {c: SQL_TYPES.get(ty, "") for c, ty in t.columns.items()} for t in TABLES} | _view_types()
+    kinds = {t.name: t.kinds for t in TABLES} | {v.name: v.kinds for v in VIEWS}
+    view_names = [v.name for v in VIEWS]
     names = [t.name for t in TABLES] + [n for n in tables_meta if n not in types]
     lines = [
         "# Data dictionary",
@@ -41,14 +47,33 @@ def render_data_dictionary(metadata: dict[str, Any] | None = None) -> str:
         "",
         *[f"- [`{n}`](#{n}): {_one_line(tables_meta.get(n, {}).get('description'))}"
           for n in names],
+        "",
+        "## Views",
+        "",
+        "Saved questions, defined in `archive/schema.py`: browse them in Datasette or export them by name",
+        "(`sector-archive export threads -o threads.parquet`).",
+        "",
+        *[f"- [`{n}`](#{n}): {_one_line(tables_meta.get(n, {}).get('description'))}"
+          for n in view_names],
     ]
-    for name in names:
-        lines += _table_section(name, tables_meta.get(name, {}), types.get(name))
+    for name in names + view_names:
+        lines += _table_section(name, tables_meta.get(name, {}), types.get(name), kinds.get(name, {}))
     lines += _queries_section(database.get("queries", {}))
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _table_section(name: str, meta: dict[str, Any], types: dict[str, str] | None) -> list[str]:
+def _view_types() -> dict[str, dict[str, str]]:
+    """Each view's columns and the SQLite types they inherit, read from an empty schema."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(memory=True)
+    ensure_db_shape(db)
+    return {v.name: {r[1]: (r[2] or v.types.get(r[1], "")).upper()
+                     for r in db.execute(f'pragma table_info("{v.name}")')} for v in VIEWS}
+
+
+def _table_section(name: str, meta: dict[str, Any], types: dict[str, str] | None,
+                   kinds: dict[str, str]) -> list[str]:
     described: dict[str, str] = meta.get("columns", {})
     columns = list(types) if types is not None else list(described)
     lines = ["", f"## {name}", "", _one_line(meta.get("description"))]
@@ -59,9 +84,14 @@ def _table_section(name: str, meta: dict[str, Any], types: dict[str, str] | None
         extras.append("Facets: " + ", ".join(_facet_label(f) for f in meta["facets"]) + ".")
     if extras:
         lines += ["", " ".join(extras)]
-    lines += ["", "| Column | Type | Description |", "|---|---|---|"]
-    lines += [f"| `{c}` | {(types or {}).get(c, '')} | {_one_line(described.get(c))} |" for c in columns]
+    lines += ["", "| Column | Type | Description | Exported as |", "|---|---|---|---|"]
+    lines += [f"| `{c}` | {(types or {}).get(c, '')} | {_one_line(described.get(c))} | "
+              f"{_export_type(c, (types or {}).get(c, ''), kinds) if types is not None else ''} |" for c in columns]
     return lines
+
+
+def _export_type(column: str, sql_type: str, kinds: dict[str, str]) -> str:
+    return EXPORT_TYPES.get(kinds.get(column) or sql_type, "from the values")
 
 
 def _queries_section(queries: dict[str, Any]) -> list[str]:

@@ -13,6 +13,16 @@ import sqlite_utils
 
 EXTRACTOR_VERSION = "1"
 
+# What a column holds beyond its SQLite type. Typed exports (Parquet, JSON lines, the data package)
+# and the data dictionary read these, so an analyst gets a timestamp, a boolean or a list rather
+# than text to parse. A column not listed is what its SQLite type says.
+INSTANT = "instant"  # UTC ISO 8601 text, YYYY-MM-DDTHH:MM:SSZ
+FLAG = "flag"  # 0 or 1
+STRINGS = "strings"  # JSON array of strings
+IMAGES = "images"  # JSON array of {"src", "alt", "caption"} objects
+JSON_OBJECT = "json"  # JSON object (e.g. HTTP headers)
+IMAGE_FIELDS = ("src", "alt", "caption")
+
 
 @dataclass(frozen=True)
 class Table:
@@ -23,6 +33,8 @@ class Table:
     indexes: tuple[tuple[str, ...], ...] = ()
     fts: tuple[str, ...] = ()
     not_null: frozenset[str] = field(default_factory=frozenset)
+    kinds: dict[str, str] = field(default_factory=dict)
+    public: bool = True  # part of the published data package (raw captures go out as WARC instead)
 
 
 POSTS = Table(
@@ -45,6 +57,9 @@ POSTS = Table(
     indexes=(("site",), ("published",), ("site", "wp_id"), ("url",), ("status",), ("first_seen",), ("gone_at",),
              ("categories",), ("published", "site")),
     fts=("title", "body_text"),
+    kinds={**dict.fromkeys(("published", "modified", "fetched_at", "first_seen", "last_seen", "last_changed",
+                             "gone_at"), INSTANT),
+           "comments_complete": FLAG, "categories": STRINGS, "tags": STRINGS, "images": IMAGES},
 )
 
 COMMENTS = Table(
@@ -63,6 +78,8 @@ COMMENTS = Table(
     indexes=(("post_id", "position"), ("parent_id",), ("posted_at",), ("author",), ("status",),
              ("site",), ("kind",), ("first_seen",), ("removed_at",), ("posted_at", "site", "kind")),
     fts=("author", "body_text"),
+    kinds={**dict.fromkeys(("posted_at", "first_seen", "last_seen", "last_changed", "removed_at"), INSTANT),
+           "posted_ambiguous": FLAG, "awaiting_moderation": FLAG},
 )
 
 CRAWLS = Table(
@@ -76,6 +93,7 @@ CRAWLS = Table(
     },
     pk="id",
     indexes=(("site", "started"),),
+    kinds={"started": INSTANT, "finished": INSTANT, "full": FLAG},
 )
 
 FAILURES = Table(
@@ -87,6 +105,7 @@ FAILURES = Table(
     pk="id",
     foreign_keys=(("crawl_id", "crawls", "id"),),
     indexes=(("crawl_id",), ("url",), ("at",)),
+    kinds={"at": INSTANT},
 )
 
 POST_VERSIONS = Table(
@@ -100,6 +119,8 @@ POST_VERSIONS = Table(
     pk="id",
     foreign_keys=(("post_id", "posts", "id"),),
     indexes=(("post_id", "version"), ("superseded_at",), ("captured_at",)),
+    kinds={**dict.fromkeys(("captured_at", "superseded_at", "published", "modified"), INSTANT),
+           "categories": STRINGS, "tags": STRINGS},
 )
 
 COMMENT_VERSIONS = Table(
@@ -112,6 +133,7 @@ COMMENT_VERSIONS = Table(
     pk="id",
     foreign_keys=(("comment_id", "comments", "id"),),
     indexes=(("comment_id",), ("superseded_at",), ("captured_at",)),
+    kinds={"captured_at": INSTANT, "superseded_at": INSTANT},
 )
 
 CAPTURES = Table(
@@ -124,9 +146,149 @@ CAPTURES = Table(
     pk="id",
     foreign_keys=(("crawl_id", "crawls", "id"),),
     indexes=(("site", "url"), ("content_hash",), ("fetched_at",)),
+    kinds={"fetched_at": INSTANT, "headers": JSON_OBJECT},
+    public=False,
 )
 
 TABLES: tuple[Table, ...] = (POSTS, COMMENTS, CRAWLS, FAILURES, POST_VERSIONS, COMMENT_VERSIONS, CAPTURES)
+
+
+@dataclass(frozen=True)
+class View:
+    """A saved question over the tables. Defined here once: the database gets it on every open,
+    Datasette lists it, and ``export`` can export it by name (even from an archive made before
+    the view existed). ``order`` makes exports deterministic; ``key`` is unique per row, if any;
+    ``types`` declares the SQLite type of computed columns, which SQLite leaves undeclared."""
+
+    name: str
+    sql: str
+    order: tuple[str, ...]
+    key: tuple[str, ...] = ()
+    kinds: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+
+
+# Comments whose parent is missing or absent count as thread roots. Walking down from the roots
+# (each comment has one parent) can never enter a parent_id cycle, so the recursion always ends.
+COMMENTS_WITH_POSTS = View(
+    "comments_with_posts",
+    """
+    with recursive thread_roots(comment_id, root_id) as (
+      select id, id from comments
+      where parent_id is null or parent_id not in (select id from comments)
+      union all
+      select c.id, r.root_id from comments c join thread_roots r on c.parent_id = r.comment_id
+    )
+    select c.id as comment_id, c.post_id, c.site, p.title as post_title, p.url as post_url,
+           p.published as post_published, r.root_id as thread_root_id, c.parent_id, c.depth,
+           c.position, c.kind, c.author, c.posted_at, c.status, c.url as comment_url, c.body_text
+    from comments c
+    left join posts p on p.id = c.post_id
+    left join thread_roots r on r.comment_id = c.id
+    """,
+    order=("post_id", "position", "comment_id"),
+    key=("comment_id",),
+    kinds={"post_published": INSTANT, "posted_at": INSTANT},
+)
+
+THREADS = View(
+    "threads",
+    """
+    select t.thread_root_id, root.post_id, root.site, p.title as post_title, root.kind as root_kind,
+           root.author as root_author, root.posted_at as root_posted_at, t.replies, t.participants,
+           t.first_reply_at, t.last_reply_at
+    from (
+      select thread_root_id, count(*) - 1 as replies, count(distinct author) as participants,
+             min(case when comment_id != thread_root_id then posted_at end) as first_reply_at,
+             max(case when comment_id != thread_root_id then posted_at end) as last_reply_at
+      from comments_with_posts where thread_root_id is not null group by thread_root_id
+    ) t
+    join comments root on root.id = t.thread_root_id
+    left join posts p on p.id = root.post_id
+    """,
+    order=("post_id", "thread_root_id"),
+    key=("thread_root_id",),
+    kinds={"root_posted_at": INSTANT, "first_reply_at": INSTANT, "last_reply_at": INSTANT},
+    types={"replies": "INTEGER", "participants": "INTEGER", "first_reply_at": "TEXT", "last_reply_at": "TEXT"},
+)
+
+COMMENTERS = View(
+    "commenters",
+    """
+    select site, author, count(*) as comments, count(distinct post_id) as posts_commented_on,
+           min(posted_at) as first_comment_at, max(posted_at) as last_comment_at
+    from comments
+    where coalesce(kind, 'comment') = 'comment'
+    group by site, author
+    """,
+    order=("site", "author"),
+    kinds={"first_comment_at": INSTANT, "last_comment_at": INSTANT},
+    types={"comments": "INTEGER", "posts_commented_on": "INTEGER", "first_comment_at": "TEXT",
+           "last_comment_at": "TEXT"},
+)
+
+MONTHLY_ACTIVITY = View(
+    "monthly_activity",
+    """
+    select site, month, month || '-01T00:00:00Z' as month_start, sum(is_post) as posts,
+           sum(1 - is_post) as comments, count(distinct author) as commenters
+    from (
+      select site, strftime('%Y-%m', published) as month, 1 as is_post, null as author
+      from posts where published is not null
+      union all
+      select site, strftime('%Y-%m', posted_at), 0, author
+      from comments where posted_at is not null and coalesce(kind, 'comment') = 'comment'
+    )
+    where month is not null
+    group by site, month
+    """,
+    order=("site", "month"),
+    key=("site", "month"),
+    kinds={"month_start": INSTANT},
+    types={"month": "TEXT", "month_start": "TEXT", "posts": "INTEGER", "comments": "INTEGER",
+           "commenters": "INTEGER"},
+)
+
+# The crawl that saw a change is the site's latest crawl started at or before it (a site's crawls
+# never overlap: the lock sees to that).
+CHANGES = View(
+    "changes",
+    """
+    select ch.changed_at, ch.change, ch.site, ch.post_id, ch.post_title, ch.comment_id, ch.version,
+           (select cr.id from crawls cr where cr.site = ch.site and cr.started <= ch.changed_at
+            order by cr.started desc, cr.id desc limit 1) as crawl_id
+    from (
+      select pv.superseded_at as changed_at, 'post_edited' as change, p.site, pv.post_id,
+             p.title as post_title, null as comment_id, pv.version
+      from post_versions pv join posts p on p.id = pv.post_id
+      where pv.superseded_at is not null
+      union all
+      select cv.superseded_at, 'comment_edited', c.site, c.post_id, p.title, cv.comment_id, null
+      from comment_versions cv join comments c on c.id = cv.comment_id
+      left join posts p on p.id = c.post_id
+      where cv.superseded_at is not null
+      union all
+      select c.removed_at, 'comment_removed', c.site, c.post_id, p.title, c.id, null
+      from comments c left join posts p on p.id = c.post_id
+      where c.status = 'removed'
+      union all
+      select p.gone_at, 'post_gone', p.site, p.id, p.title, null, null
+      from posts p where p.status = 'gone'
+    ) ch
+    """,
+    order=("changed_at", "change", "post_id", "comment_id"),
+    kinds={"changed_at": INSTANT},
+    types={"changed_at": "TEXT", "change": "TEXT", "site": "TEXT", "post_id": "TEXT", "post_title": "TEXT",
+           "comment_id": "TEXT", "version": "INTEGER", "crawl_id": "INTEGER"},
+)
+
+VIEWS: tuple[View, ...] = (COMMENTS_WITH_POSTS, THREADS, COMMENTERS, MONTHLY_ACTIVITY, CHANGES)
+
+
+def view_sql(view: View, *, temp: bool = False) -> str:
+    """The ``CREATE VIEW`` statement for ``view``; ``temp`` for a read-only connection's own copy."""
+    body = "\n".join(line[4:] if line.startswith("    ") else line for line in view.sql.strip("\n").splitlines())
+    return f'CREATE {"TEMP " if temp else ""}VIEW "{view.name}" AS\n{body}'
 
 
 def open_db(path: str, *, check_same_thread: bool = True) -> sqlite_utils.Database:
@@ -147,6 +309,20 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
             db[table.name].enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
         if table.fts:
             _narrow_fts_update_trigger(db, table)
+    for view in VIEWS:
+        _ensure_view(db, view)
+
+
+def _ensure_view(db: sqlite_utils.Database, view: View) -> None:
+    """Create the view, or replace it when its definition in this file has changed."""
+    sql = view_sql(view)
+    row = db.execute("select sql from sqlite_master where type = 'view' and name = ?", [view.name]).fetchone()
+    if row is not None and row[0] == sql:
+        return
+    with db.atomic():
+        if row is not None:
+            db.execute(f'DROP VIEW "{view.name}"')
+        db.execute(sql)
 
 
 def _narrow_fts_update_trigger(db: sqlite_utils.Database, table: Table) -> None:
