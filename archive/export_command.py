@@ -132,6 +132,7 @@ def _export_warc(db_path: str, output: str) -> None:
     from archive.warc_export import write_warc
 
     check_archive(db_path)
-    with atomic_file(check_output(output, db_path)) as out:
-        count = write_warc(db_path, out)
+    target = check_output(output, db_path)
+    with atomic_file(target) as out:
+        count = write_warc(db_path, out, target.name)
     click.echo(f"Exported {count} captures as WARC to {output}", err=True)
