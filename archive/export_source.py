@@ -24,8 +24,11 @@ import pyarrow as pa
 
 from archive.schema import FLAG, IMAGE_FIELDS, IMAGES, INSTANT, JSON_OBJECT, STRINGS, TABLES, VIEWS, View, view_sql
 
-BATCH_BYTES = 32 * 1024 * 1024
-MAX_BATCH_ROWS = 20_000
+# A batch is held three times over (SQLite's row tuples, converted values, Arrow arrays), each
+# value costing ~64 bytes of Python beside its data: ~8 MiB of data keeps a batch near 50 MiB.
+BATCH_BYTES = 8 * 1024 * 1024
+MAX_BATCH_ROWS = 10_000
+VALUE_OVERHEAD = 64
 EXACT_FLOAT_INT = 2**53  # integers beyond this lose digits as float64: such a column goes to text
 QUERY_VIEW = "_export_query"
 INSTANT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -115,7 +118,9 @@ def table_source(conn: sqlite3.Connection, name: str,
     kind = _object_type(conn, name)
     view = next((v for v in VIEWS if v.name == name), None)
     if kind is None and view is not None:
-        _run(conn, view_sql(view, temp=True))
+        for missing in VIEWS:  # in dependency order: a view may read an earlier one
+            if _object_type(conn, missing.name) is None:
+                _run(conn, view_sql(missing, temp=True))
         kind = "view"
     if kind is None:
         raise ExportError(f"no table or view named {name!r}")
@@ -161,7 +166,7 @@ def _typed(conn: sqlite3.Connection, name: str, relation: str, columns: list[str
         image_keys = _image_keys(conn, relation, c) if kind == IMAGES and stats[c]["bad"] == 0 else ()
         arrow, kept, widened = column_type(declared.get(c) or "", kind, stats[c], image_keys)
         typed.append(Column(c, arrow, kept, descriptions.get(c), widened))
-    per_row = max(1, total_bytes // max(rows, 1))
+    per_row = total_bytes // max(rows, 1) + VALUE_OVERHEAD * len(columns)
     batch_rows = max(100, min(MAX_BATCH_ROWS, BATCH_BYTES // per_row))
     return Source(name, query, typed, rows, batch_rows, conn)
 
@@ -183,7 +188,7 @@ def _column_stats(conn: sqlite3.Connection, relation: str, columns: list[str],
     for i, c in enumerate(columns):
         classes, low, high, size, bad = row[2 + 5 * i: 7 + 5 * i]
         stats[c] = {"classes": set((classes or "").split(",")) - {"", "null"}, "min": low, "max": high, "bad": bad}
-        stats["__bytes__"] += size + 8
+        stats["__bytes__"] += size
     return stats
 
 
