@@ -256,3 +256,15 @@ def test_export_needs_exactly_one_source(db_path: Path) -> None:
         export(db_path, io.BytesIO(), "csv", table="posts", sql="select 1")
     result = run("--db", str(db_path), "posts", "--sql", "select 1")
     assert (result.exit_code, result.stderr) == (2, "error: give exactly one of SOURCE, --sql, --all DIR or --warc FILE\n")
+
+
+def test_every_column_the_dictionary_calls_an_instant_or_a_flag_is_typed_as_one() -> None:
+    """The schema's kinds and the data dictionary agree, so a new UTC column or 0/1 flag added to
+    one without the other fails here rather than exporting as text or an integer."""
+    from archive.publish import DB_NAME, load_metadata
+
+    described = load_metadata()["databases"][DB_NAME]["tables"]
+    for name, kinds in SOURCES.items():
+        for column, text in (described[name].get("columns") or {}).items():
+            assert ("UTC ISO 8601" in text) == (kinds.get(column) == INSTANT), (name, column)
+            assert text.startswith(("1 when", "1 for")) == (kinds.get(column) == FLAG), (name, column)
