@@ -15,13 +15,11 @@ from typing import BinaryIO
 
 import click
 
-from archive.cli import cli
+from archive.cli import CommandError, cli
 from archive.export_source import ExportError, Source, query_source, snapshot, table_source
 from archive.export_writers import EXTENSIONS, FORMATS, write
 from archive.output_file import OutputError, atomic_file, check_output
 from archive.publish import DB_NAME, ArchiveUnavailable, check_archive, load_metadata
-
-EXIT_COULD_NOT_RUN = 2
 
 __all__ = ["ExportError", "export", "column_descriptions"]
 
@@ -62,12 +60,6 @@ def format_for(output: str, fmt: str | None) -> str:
     return EXTENSIONS[suffix]
 
 
-def fail(message: str) -> None:
-    """One line on stderr naming the cause, then the could-not-run exit code."""
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_COULD_NOT_RUN)
-
-
 @cli.command("export")
 @click.argument("source", required=False)
 @click.option("--sql", help="A SELECT query to export instead of a table or view.")
@@ -87,7 +79,7 @@ def export_command(source: str | None, sql: str | None, db_path: str, fmt: str |
     modes = [m for m in (source and "SOURCE", sql is not None and "--sql", all_dir and "--all",
                          warc_file and "--warc") if m]
     if len(modes) != 1:
-        fail("give exactly one of SOURCE, --sql, --all DIR or --warc FILE")
+        raise CommandError("give exactly one of SOURCE, --sql, --all DIR or --warc FILE")
     try:
         if all_dir:
             _export_all(db_path, all_dir)
@@ -96,7 +88,7 @@ def export_command(source: str | None, sql: str | None, db_path: str, fmt: str |
         else:
             _export_one(db_path, source, sql, fmt, output)
     except (ArchiveUnavailable, ExportError, OutputError) as e:
-        fail(str(e))
+        raise CommandError(str(e)) from None
 
 
 def _export_one(db_path: str, source: str | None, sql: str | None, fmt: str | None, output: str) -> None:

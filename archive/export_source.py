@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from archive.database import open_archive
 from archive.schema import FLAG, IMAGE_FIELDS, IMAGES, INSTANT, JSON_OBJECT, STRINGS, TABLES, VIEWS, View, view_sql
 
 # A batch is held three times over (SQLite's row tuples, converted values, Arrow arrays), each
@@ -80,9 +81,9 @@ class Source:
 
 
 def open_readonly(path: str | Path) -> sqlite3.Connection:
-    """The export's connection: ``mode=ro`` and an authorizer that allows reads only.
-    (Switch to the database layer's ``open_archive(path, readonly=True)`` once it exists.)"""
-    conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    """The export's connection: the database layer's read-only open (``mode=ro``, never a
+    migration or a journal switch), plus an authorizer that allows reads only."""
+    conn = open_archive(str(path), readonly=True, allow_outdated=True).conn
     conn.set_authorizer(_authorize)
     return conn
 

@@ -72,7 +72,7 @@ def test_a_foreign_database_as_output_is_never_truncated(tmp_path: Path) -> None
         conn.execute("create table notes(x)")
     before = digest(other)
     result = run("--db", str(other), "posts", "-o", str(other))
-    assert result.exit_code == 2 and result.stderr.startswith("error: not an archive database")
+    assert result.exit_code == 2 and "is a SQLite database that is not an archive" in result.stderr
     assert digest(other) == before
 
 
