@@ -86,7 +86,8 @@ def test_monthly_activity_per_site(db_path: Path) -> None:
 
 def test_changes_with_the_crawl_that_found_them(db_path: Path) -> None:
     assert rows(db_path, "select changed_at, change, post_id, comment_id, version, crawl_id from changes "
-                         "order by changed_at, change") == [
+                         "order by changed_at, change, comment_id") == [
+        ("2024-02-10T03:10:00Z", "comment_edited", "ddn:post:123", "ddn:comment:202", None, 3),
         ("2024-02-10T03:10:00Z", "comment_edited", "ddn:post:123", "ddn:comment:204", None, 3),
         ("2024-02-10T03:10:00Z", "comment_removed", "ddn:post:123", "ddn:comment:204", None, 3),
         ("2024-02-10T03:10:00Z", "post_edited", "ddn:post:123", None, 1, 3),
