@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import datasette.handle_exception
 import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
@@ -20,6 +21,11 @@ from datasette.plugins import pm
 from archive.database import ArchiveError, check_path, open_archive, readonly_uri, snapshot_only
 from archive.datasette import hooks, limits
 from archive.datasette.cache import CachedDatabase
+
+# Datasette prints every request's exception with ``rich`` when it is installed (the dev tools
+# bring it in), local variables included: seconds of work on each interrupted query, and row
+# values in the server's log. The error page is unchanged; the console gets nothing.
+datasette.handle_exception.rich = None
 
 DB_NAME = "archive"
 DATASETTE_DIR = Path(__file__).parent / "datasette"
