@@ -105,7 +105,7 @@ FAILURES = Table(
     pk="id",
     foreign_keys=(("crawl_id", "crawls", "id"),),
     indexes=(("crawl_id",), ("url",), ("at",)),
-    kinds={"at": INSTANT},
+    kinds={"at": INSTANT, "first_failed_at": INSTANT, "repeated": FLAG},
 )
 
 POST_VERSIONS = Table(
