@@ -13,10 +13,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import datasette.handle_exception
 import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
+
+import datasette.handle_exception  # after datasette.app: imported first, it would register no hook
 
 from archive.database import ArchiveError, check_path, open_archive, readonly_uri, snapshot_only
 from archive.datasette import hooks, limits
