@@ -32,6 +32,10 @@ sys.path.insert(0, str(BENCH))
 from reading_archive import generate  # noqa: E402
 
 TARGET_MS = 200
+# Distinct searches, so no request is answered from the cache: common, rare, two words, prefixes.
+VARIED = ["peer", "housing", "methadone+prison", "stigma", "detox*", "family+support", "outreach", "hostel*",
+          "council+funding", "young+people", "lived+experience", "buprenorphine", "conference", "opioid*",
+          "residential", "commissioners", "strategy+review", "treat*", "communities", "overdose+alcohol", "mental"]
 
 
 def tilde(value: str) -> str:
@@ -63,6 +67,7 @@ def pages(db_path: Path, n: int, seed: int = 1) -> list[tuple[str, list[str]]]:
         ("comment_versions table", ["/archive/comment_versions"]),
         ("captures table", ["/archive/captures"]),
         ("search: naloxone", ["/-/search?q=naloxone"]),
+        ("search: a new query each time", [f"/-/search?q={w}" for w in VARIED]),
         ("search: recov* (prefix)", ["/-/search?q=recov*"]),
         ('search: "peer support"', ["/-/search?q=%22peer+support%22"]),
         ("search: filtered, by date", ["/-/search?q=housing&site=ddn&kind=comments&from=2018-01-01&to=2020-12-31&sort=newest"]),
@@ -163,7 +168,7 @@ def _measure(base: str, name: str, urls: list[str], repeat: int) -> tuple[str, s
     _, first, _ = fetch(base + urls[0])
     statuses, times, size = set(), [], 0
     for k in range(repeat):
-        status, ms, size = fetch(base + urls[k % len(urls)])
+        status, ms, size = fetch(base + urls[(k + 1) % len(urls)])  # the warm-up's URL comes last
         statuses.add(status)
         times.append(ms)
     return name, statuses, times, size, first

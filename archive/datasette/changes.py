@@ -19,7 +19,7 @@ from archive.datasette.post_page import comment_anchor, times
 from archive.datasette.tables import excerpt
 
 LIMIT = 100
-INLINE_DIFFS = 25  # edits shown with their diff on the page; the rest link to theirs
+INLINE_DIFFS = 10  # edits shown with their diff on the page; the rest link to theirs
 
 
 class BadPeriod(ValueError):
@@ -45,14 +45,16 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "gone_posts": ("""select p.id, p.site, p.title, p.published, p.gone_at as at from posts p
                       where p.gone_at >= :since and p.gone_at < :until{site_p}""", "p.gone_at"),
     "new_comments": ("""select c.id, c.wp_id, c.post_id, c.site, c.author, c.posted_at, c.body_text,
-                        c.first_seen as at from comments c
+                        c.first_seen as at, (select title from posts where id = c.post_id) as post_title from comments c
                         where c.first_seen >= :since and c.first_seen < :until{site_c}""", "c.first_seen"),
     "edited_comments": ("""select v.id as version_id, v.comment_id as id, v.captured_at, v.superseded_at as at,
-                           v.body_text as before, c.wp_id, c.post_id, c.site, c.author
+                           v.body_text as before, c.wp_id, c.post_id, c.site, c.author,
+                           (select title from posts where id = c.post_id) as post_title
                            from comment_versions v join comments c on c.id = v.comment_id
                            where v.superseded_at >= :since and v.superseded_at < :until{site_c}""", "v.superseded_at"),
     "removed_comments": ("""select c.id, c.wp_id, c.post_id, c.site, c.author, c.posted_at, c.body_text,
-                            c.removed_at as at from comments c
+                            c.removed_at as at, (select title from posts where id = c.post_id) as post_title
+                            from comments c
                             where c.removed_at >= :since and c.removed_at < :until{site_c}""", "c.removed_at"),
 }
 TITLES = {
@@ -122,7 +124,7 @@ async def _item(datasette: Any, database: str, db: Any, section: str, row: dict[
     if section.endswith("_posts"):
         item.update(title=row["title"] or post_id, url=post_url)
     else:
-        item.update(title=f"{row['author'] or 'Anonymous'} on {await _title(db, post_id)}",
+        item.update(title=f"{row['author'] or 'Anonymous'} on {row['post_title'] or post_id}",
                     url=f"{post_url}#{comment_anchor(row)}",
                     row_url=datasette.urls.row(database, "comments", tilde_encode(row["id"])))
         if "body_text" in row:
@@ -163,11 +165,6 @@ async def next_comment_text(db: Any, comment_id: str, version_id: int, captured_
 async def recent_crawls(db: Any, limit: int = 30) -> list[dict[str, Any]]:
     rows = (await db.execute(f"select id, site, started, status from crawls order by started desc, id desc limit {limit}")).rows
     return [dict(r) for r in rows]
-
-
-async def _title(db: Any, post_id: str) -> str:
-    rows = (await db.execute("select title from posts where id = :id", {"id": post_id})).rows
-    return (rows[0][0] if rows else None) or post_id
 
 
 def _date(value: str, name: str) -> str:
