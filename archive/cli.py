@@ -18,6 +18,7 @@ COMMAND_MODULES = {
     "serve": "archive.serve_command",
     "export": "archive.export_command",
     "docs": "archive.docs_command",
+    "redact": "archive.redact_command",
 }
 
 

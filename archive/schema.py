@@ -49,7 +49,7 @@ POSTS = Table(
         "http_last_modified": str, "sitemap_lastmod": str,
         "first_seen": str, "last_seen": str, "last_changed": str,
         "content_hash": str, "status": str, "missing_count": int, "gone_at": str,
-        "extractor_version": str, "crawl_id": int,
+        "extractor_version": str, "crawl_id": int, "redaction_id": int, "redacted_fields": str,
     },
     pk="id",
     # Reading room: facets (site, status; categories and published+site as covering indexes, so the
@@ -72,6 +72,7 @@ COMMENTS = Table(
         "body_html": str, "body_text": str, "url": str,
         "first_seen": str, "last_seen": str, "last_changed": str, "content_hash": str,
         "status": str, "removed_at": str, "extractor_version": str, "crawl_id": int,
+        "redaction_id": int, "redacted_fields": str,
     },
     pk="id",
     foreign_keys=(("post_id", "posts", "id"), ("parent_id", "comments", "id")),
@@ -141,7 +142,7 @@ CAPTURES = Table(
     {
         "id": int, "crawl_id": int, "site": str, "url": str, "fetched_url": str,
         "status": int, "headers": str, "fetched_at": str, "content_hash": str,
-        "body": bytes, "body_encoding": str, "length": int, "same_as": int,
+        "body": bytes, "body_encoding": str, "length": int, "same_as": int, "redaction_id": int,
     },
     pk="id",
     foreign_keys=(("crawl_id", "crawls", "id"),),
@@ -150,7 +151,22 @@ CAPTURES = Table(
     public=False,
 )
 
-TABLES: tuple[Table, ...] = (POSTS, COMMENTS, CRAWLS, FAILURES, POST_VERSIONS, COMMENT_VERSIONS, CAPTURES)
+# A takedown request and what was done about it. The withheld content itself is never kept:
+# ``withheld_sha256`` lets a later dispute be settled by someone who still holds the text, and an
+# author redaction's ``target`` is the name's digest (``pipelines.scrub.author_key``), not the name.
+REDACTIONS = Table(
+    "redactions",
+    {
+        "id": int, "kind": str, "target": str, "site": str, "fields": str, "reason": str,
+        "requested_by": str, "created_at": str, "withheld_sha256": str, "rows_redacted": int,
+        "captures_scrubbed": int, "undone_at": str,
+    },
+    pk="id",
+    indexes=(("site", "kind"),),
+)
+
+TABLES: tuple[Table, ...] = (POSTS, COMMENTS, CRAWLS, FAILURES, POST_VERSIONS, COMMENT_VERSIONS, CAPTURES,
+                             REDACTIONS)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ import sqlite_utils
 
 from archive.ids import comment_id, post_id
 from archive.schema import EXTRACTOR_VERSION
+from archive.withholding import COMMENT_FIELDS, BODY_FIELDS, author_key, author_rules, blank, fields_of
 
 POST_CONTENT = ("title", "author", "published", "modified", "standfirst", "body_html", "categories", "tags")
 COMMENT_CONTENT = ("author", "author_url", "posted_raw", "body_html", "kind", "parent_wp_id")
@@ -48,6 +49,7 @@ class Outcome:
 
     counts: Counter[str] = field(default_factory=Counter)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (url, kind, reason)
+    withheld: dict[int, frozenset[str]] = field(default_factory=dict)  # comment wp_id -> fields kept out
 
 
 @contextmanager
@@ -109,6 +111,7 @@ def save_posts(db: sqlite_utils.Database, batch: list[PostWrite], *, crawl_id: i
     versions = _version_counts(db, [i for i in ids if i in stored_posts])
     _claim_comments(db, rows, outcome)
     plan = _Plan(writes, outcome, versions, now, reread)
+    rules = {site: author_rules(db, site) for site in {row["site"] for row, _ in rows}}
     for row, write in rows:
         old = stored_posts.get(row["id"])
         if reread and old is not None and (old["fetched_at"] or "") > row["fetched_at"]:
@@ -120,8 +123,10 @@ def save_posts(db: sqlite_utils.Database, batch: list[PostWrite], *, crawl_id: i
             continue
         row["comments_captured"] = len(write.comments)
         row["comments_complete"] = int(write.complete)
+        _withhold_post(row, old)
         _plan_post(row, old, plan)
-        _plan_comments(row, write, stored_comments[row["id"]], crawl_id, plan)
+        _plan_comments(row, write, stored_comments[row["id"]], crawl_id, plan,
+                       _Rules(rules[row["site"]], _thread_rule(old)))
     _apply(db, writes)
     for post_id_, changes in writes.patches:
         db["posts"].update(post_id_, changes)
@@ -163,6 +168,42 @@ class _Plan:
     @property
     def reason(self) -> str:
         return "reprocess" if self.reread else "crawl"
+
+
+@dataclass
+class _Rules:
+    """The redactions a post's comments answer to: by commenter, and the post's own (a withheld
+    post withholds its whole thread, later comments included)."""
+
+    authors: dict[str, tuple[int, frozenset[str]]]
+    thread: tuple[int, frozenset[str]] | None
+
+
+def _thread_rule(old_post: dict[str, Any] | None) -> tuple[int, frozenset[str]] | None:
+    if old_post and BODY_FIELDS & fields_of(old_post):
+        return old_post["redaction_id"], frozenset(COMMENT_FIELDS)
+    return None
+
+
+def _withhold_post(row: dict[str, Any], old: dict[str, Any] | None) -> None:
+    """A redacted post stays redacted: what the live page says in its withheld fields is not kept."""
+    if fields_of(old):
+        blank(row, fields_of(old), old["redaction_id"])
+        row["content_hash"] = content_hash(row, POST_CONTENT)
+
+
+def _withhold_comment(row: dict[str, Any], old: dict[str, Any] | None, rules: _Rules) -> frozenset[str]:
+    """Match a comment read from the live page against the redactions by id, by commenter and by
+    post; blank what they withhold before anything is stored. Returns the fields withheld."""
+    rule = (old["redaction_id"], fields_of(old)) if fields_of(old) else None
+    by_author = rules.authors.get(author_key(row["site"], row["author"])) if row.get("author") else None
+    for match in (rule, by_author, rules.thread):
+        if match:
+            blank(row, match[1], match[0])
+    if row.get("redaction_id"):
+        row["content_hash"] = content_hash(row, COMMENT_CONTENT)
+        return fields_of(row)
+    return frozenset()
 
 
 # ``url`` too: a post renamed on the site (its old address now 301s) keeps its row and content but
@@ -211,7 +252,7 @@ def _plan_post(row: dict[str, Any], old: dict[str, Any] | None, plan: _Plan) -> 
 
 
 def _plan_comments(post: dict[str, Any], write: PostWrite, stored: dict[str, dict[str, Any]], crawl_id: int,
-                   plan: _Plan) -> None:
+                   plan: _Plan, rules: _Rules) -> None:
     writes, outcome = plan.writes, plan.outcome
     site, pid = post["site"], post["id"]
     seen = {comment_id(site, c["wp_id"]) for c in write.comments}
@@ -223,6 +264,9 @@ def _plan_comments(post: dict[str, Any], write: PostWrite, stored: dict[str, dic
                                      f"comment {c['wp_id']} replies to missing comment {c['parent_wp_id']}"))
         old = stored.get(row["id"])
         at = row["last_seen"]  # the fetch time of the comment page it was read from
+        withheld = _withhold_comment(row, old, rules)
+        if withheld:
+            outcome.withheld[c["wp_id"]] = withheld
         if old is None:
             writes.new["comments"].append({**row, "first_seen": at, "last_changed": at})
             outcome.counts["comments_new"] += 1
@@ -280,7 +324,7 @@ def _post_row(post: dict[str, Any], crawl_id: int, now: str) -> dict[str, Any]:
         "http_status": post.get("http_status"), "http_etag": post.get("etag"),
         "http_last_modified": post.get("last_modified_header"), "sitemap_lastmod": post.get("sitemap_lastmod"),
         "status": "live", "missing_count": 0, "gone_at": None,
-        "extractor_version": EXTRACTOR_VERSION, "crawl_id": crawl_id,
+        "extractor_version": EXTRACTOR_VERSION, "crawl_id": crawl_id, "redaction_id": None, "redacted_fields": None,
     }
     row["last_seen"] = row["fetched_at"]
     row["content_hash"] = content_hash(row, POST_CONTENT)
@@ -310,7 +354,7 @@ def _comment_row(site: str, pid: str, c: dict[str, Any], crawl_id: int, post_fet
         "awaiting_moderation": int(bool(c.get("awaiting_moderation"))),
         "body_html": c.get("body_html"), "body_text": c.get("body_text"), "url": c.get("url"),
         "last_seen": c.get("fetched_at") or post_fetched_at, "status": "present", "removed_at": None,
-        "extractor_version": EXTRACTOR_VERSION, "crawl_id": crawl_id,
+        "extractor_version": EXTRACTOR_VERSION, "crawl_id": crawl_id, "redaction_id": None, "redacted_fields": None,
     }
     row["content_hash"] = content_hash(row, COMMENT_CONTENT)
     return row
@@ -363,28 +407,33 @@ def mark_missing(db: sqlite_utils.Database, site: str, url: str, at: str) -> boo
 def save_captures(db: sqlite_utils.Database, captures: list[dict[str, Any]], crawl_id: int) -> None:
     """Keep fetched responses. A body identical to the URL's previous capture is not stored again:
     the row points at the capture that holds it (``same_as``), so nightly re-fetches of unchanged
-    pages cost a row, not a page."""
+    pages cost a row, not a page. A capture already scrubbed of redacted content carries the
+    digest of the bytes received (``received_hash``) and the ``redaction_id`` that scrubbed it."""
     if not captures:
         return
-    hashes = {c["url"]: hashlib.sha256(c["body"]).hexdigest() for c in captures}
-    previous: dict[str, tuple[int, str]] = {}
+    hashes = {c["url"]: c.get("received_hash") or hashlib.sha256(c["body"]).hexdigest() for c in captures}
+    previous: dict[str, tuple[int, str, int | None]] = {}
     urls = list(hashes)
     for i in range(0, len(urls), 500):
         chunk = urls[i:i + 500]
         for r in db.query(
-            "select url, content_hash, coalesce(same_as, id) holder from captures where id in"
+            "select c.url, c.content_hash, coalesce(c.same_as, c.id) holder, h.redaction_id from captures c"
+            " left join captures h on h.id = coalesce(c.same_as, c.id) where c.id in"
             f" (select max(id) from captures where url in ({', '.join('?' * len(chunk))}) group by url)", chunk):
-            previous[r["url"]] = (r["holder"], r["content_hash"])
+            previous[r["url"]] = (r["holder"], r["content_hash"], r["redaction_id"])
     rows = []
     for c in captures:
         digest = hashes[c["url"]]
-        holder, old_digest = previous.get(c["url"], (None, None))
-        same = holder if old_digest == digest else None
+        holder, old_digest, old_redaction = previous.get(c["url"], (None, None, None))
+        # The same bytes received, and kept the same way (both scrubbed or neither): point back.
+        scrubbed = c.get("redaction_id")
+        same = holder if old_digest == digest and (old_redaction is None) == (scrubbed is None) else None
         rows.append({
             "crawl_id": crawl_id, "site": c["site"], "url": c["url"], "fetched_url": c["fetched_url"],
             "status": c["status"], "headers": json.dumps(c["headers"], ensure_ascii=False),
             "fetched_at": c["fetched_at"], "content_hash": digest, "length": len(c["body"]),
             "body": None if same else zlib.compress(c["body"], 1), "body_encoding": "zlib", "same_as": same,
+            "redaction_id": None if same else scrubbed,
         })
     db["captures"].insert_all(rows)
 

@@ -13,6 +13,7 @@ Scrapy slow its intake instead of buffering without bound.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sqlite3
 import sys
@@ -30,6 +31,7 @@ from archive import lock, runs, store
 from archive.clock import utc_now
 from archive.database import ArchiveError
 from archive.schema import open_db
+from archive.withholding import Withhold, withhold_for
 from pipelines.items import (
     CaptureItem,
     FailureItem,
@@ -38,6 +40,7 @@ from pipelines.items import (
     error_reason,
 )
 from pipelines.timestamps import leaves_time_unread
+from pipelines.scrub import scrub
 
 # What one row can make SQLite refuse (a value it cannot bind, a constraint): only that post is lost.
 ROW_ERRORS = (OverflowError, sqlite3.IntegrityError, sqlite3.InterfaceError, TypeError, ValueError)
@@ -73,6 +76,7 @@ class StorePipeline:
         self.recorded_pages = 0  # pages_fetched as last written to the run's row
         self.timer: task.LoopingCall | None = None
         self.refused = ""  # why the database was refused, if it was
+        self.withhold = Withhold()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -94,6 +98,8 @@ class StorePipeline:
         self.site = spider.name
         kind = "reprocess" if self.reread else "crawl"
         self.run_id = runs.start_run(self.db, spider.name, spider.base_url, utc_now(), full=self.full, kind=kind)
+        # Redactions cannot change during the crawl (``redact`` takes the crawl lock).
+        self.withhold = withhold_for(self.db, spider.name)
         self.stats.set_value("archive/crawl_id", self.run_id)
         self.timer = task.LoopingCall(self._flush_if_due)
         self.timer.start(max(self.flush_seconds / 4, 0.05), now=False)
@@ -190,8 +196,9 @@ class StorePipeline:
             counts = Counter(outcome.counts)
             problems = [problem for p in posts for problem in p.problems] + outcome.problems
             failures += [store.failure_row(run_id, self.site, url, kind, reason, now) for url, kind, reason in problems]
+            self.withhold.comments.update(outcome.withheld)
             if self.keep_captures:
-                store.save_captures(db, [vars(i) for i in items if isinstance(i, CaptureItem)], run_id)
+                store.save_captures(db, [self._withheld(vars(i)) for i in items if isinstance(i, CaptureItem)], run_id)
             for item in items:
                 if isinstance(item, NotModifiedItem) and not self.reread and \
                         store.touch_post(db, item.site, item.url, item.seen_at or now, run_id):
@@ -208,6 +215,18 @@ class StorePipeline:
             # The run's row carries the counts this batch reaches: a killed run keeps them.
             runs.record_counts(db, run_id, {**(self.counts + counts), **(progress or {})})
         self._count(counts)  # only once the batch is committed: a batch written again is counted once
+
+    def _withheld(self, capture: dict[str, Any]) -> dict[str, Any]:
+        """A capture with redacted comments scrubbed before it is written: their text is never
+        stored again, not even for a moment in a capture."""
+        if not self.withhold:
+            return capture
+        content_type = next((v for k, v in capture["headers"].items() if k.lower() == "content-type"), "")
+        body = scrub(capture["body"], content_type, capture["site"], capture["url"], self.withhold)
+        if body is capture["body"]:
+            return capture
+        return {**capture, "body": body, "received_hash": hashlib.sha256(capture["body"]).hexdigest(),
+                "redaction_id": self.withhold.redaction_id}
 
     def _after_writes(self, item: Any) -> defer.Deferred:
         waiter: defer.Deferred = defer.Deferred()
