@@ -15,6 +15,9 @@ from pipelines.items import CommentItem, PostItem
 
 MARKUP = "markup"
 _DIGIT = re.compile(r"\d")
+# What follows a name that is a comment's head, not its prose: nothing (the name was a block of
+# its own), core's "says:", a separator, or the date. "Ray Jenkins called for…" is prose.
+_HEAD_AFTER_NAME = re.compile(r"\s*(?:$|says:|[:|·•–—-]|\d)", re.IGNORECASE)
 
 
 def markup_problems(item: PostItem) -> list[tuple[str, str, str]]:
@@ -45,7 +48,7 @@ def _comment_reasons(c: CommentItem) -> list[str]:
     if c.kind == "comment" and not (c.posted_raw or c.posted_machine or c.posted_title or c.posted_at):
         reasons.append("no time found")  # a short pingback shows none; a second source may have filled one
     text = " ".join(c.body_text.split())
-    if c.author and text.casefold().startswith(c.author.casefold()) and c.kind == "comment":
+    if c.author and c.kind == "comment" and _begins_with_head(c.author, c.body_text):
         reasons.append(f"text begins with the author's name {c.author!r}: the head was read as body")
     if c.posted_raw and _DIGIT.search(c.posted_raw) and len(c.posted_raw) >= 6 and c.posted_raw in text:
         reasons.append(f"text holds its own date {c.posted_raw!r}: the head was read as body")
@@ -54,3 +57,16 @@ def _comment_reasons(c: CommentItem) -> list[str]:
     if c.class_depth is not None and c.class_depth != c.depth:
         reasons.append(f"nested at depth {c.depth} but the theme labels it depth {c.class_depth}")
     return reasons
+
+
+def _begins_with_head(author: str, body_text: str) -> bool:
+    """The text opens with the author's name as a head would print it: a line of its own, or the
+    name followed by "says:", a separator or the date. A comment may start with its writer's own
+    name in a sentence; that is not a misreading."""
+    first_line = body_text.strip().split("\n", 1)[0].strip()
+    if first_line.casefold() == author.casefold():
+        return True
+    text = " ".join(body_text.split())
+    if not text.casefold().startswith(author.casefold()):
+        return False
+    return bool(_HEAD_AFTER_NAME.match(text[len(author):]))

@@ -48,6 +48,15 @@ def test_each_sign_of_a_misread_page() -> None:
         "comment 7: nested at depth 1 but the theme labels it depth 2"]
 
 
+def test_a_comment_may_start_with_its_writers_name_in_a_sentence() -> None:
+    """Seen on the bench mirror: "Ray Jenkins called for a holistic approach…" by Ray Jenkins."""
+    assert reasons(_post(comments=[_comment(body_text="Alice called for a holistic approach.")])) == []
+    assert reasons(_post(comments=[_comment(body_text="Alice\nHi there.")])) == [
+        "comment 7: text begins with the author's name 'Alice': the head was read as body"]
+    assert reasons(_post(comments=[_comment(body_text="Alice 21/06/2019 at 12:19 am # Hi")])) == [
+        "comment 7: text begins with the author's name 'Alice': the head was read as body"]
+
+
 def test_a_short_pingback_needs_no_time_and_an_incomplete_thread_no_count() -> None:
     assert reasons(_post(comments=[_comment(kind="pingback", posted_raw=None)])) == []
     assert reasons(_post(comment_count=5, comments_complete=False)) == []
