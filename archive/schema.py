@@ -163,6 +163,8 @@ REDACTIONS = Table(
     },
     pk="id",
     indexes=(("site", "kind"),),
+    kinds={"created_at": INSTANT, "undone_at": INSTANT},
+    public=False,  # who asked and why is about a person: for archivists, not for the data package
 )
 
 TABLES: tuple[Table, ...] = (POSTS, COMMENTS, CRAWLS, FAILURES, POST_VERSIONS, COMMENT_VERSIONS, CAPTURES,

@@ -32,7 +32,14 @@ IMAGE_STRUCT = pa.struct([("src", pa.string()), ("alt", pa.string()), ("caption"
 
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_archive(tmp_path_factory.mktemp("export") / "archive.db")
+    path = build_archive(tmp_path_factory.mktemp("export") / "archive.db")
+    with sqlite3.connect(path) as conn:  # one takedown record (undone), so redactions round-trips too
+        conn.execute(
+            "insert into redactions (kind, target, site, fields, reason, requested_by, created_at,"
+            " withheld_sha256, rows_redacted, captures_scrubbed, undone_at)"
+            " values ('comment', 'ddn:comment:1', 'ddn', '[\"author\"]', 'asked by e-mail', 'the commenter',"
+            " '2025-11-21T10:00:00Z', ?, 1, 2, '2025-11-22T09:30:00Z')", ("0" * 64,))
+    return path
 
 
 def stored(db_path: Path, sql: str) -> tuple[list[str], list[dict[str, Any]]]:
