@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
@@ -28,6 +29,7 @@ class LockUnavailable(DatabaseLocked):
 
 
 _held: dict[str, tuple[IO[str], int]] = {}  # lock path -> (open handle, times taken in this process)
+_inodes: dict[str, int] = {}  # lock path -> descriptor of the database file, flocked
 
 
 def lock_path_for(db_path: str) -> str:
@@ -70,8 +72,35 @@ def acquire(db_path: str) -> str:
     except OSError as exc:
         handle.close()
         raise LockUnavailable(f"cannot write the crawl lock {lock_path}: {exc.strerror or exc}") from None
+    try:
+        inode = _lock_inode(db_path)
+    except DatabaseLocked:
+        handle.truncate(0)
+        handle.close()
+        raise
+    if inode is not None:
+        _inodes[lock_path] = inode
     _held[lock_path] = (handle, 1)
     return lock_path
+
+
+def _lock_inode(db_path: str) -> int | None:
+    """Also ``flock`` the database file itself (its device and inode): a hard link is another name
+    whose ``.lock`` is free, but it meets this lock. SQLite's own locks are POSIX ``fcntl`` locks,
+    which ``flock`` does not touch. A file not created yet (a first crawl) or not a regular file
+    (refused later by the store) has no inode to lock here."""
+    try:
+        if not stat.S_ISREG(os.stat(db_path).st_mode):
+            return None
+        fd = os.open(db_path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise DatabaseLocked(f"another crawl is writing {db_path} (the database file is locked)") from None
+    return fd
 
 
 def release(lock_path: str) -> None:
@@ -80,6 +109,9 @@ def release(lock_path: str) -> None:
         _held[lock_path] = (handle, count - 1)
         return
     del _held[lock_path]
+    inode = _inodes.pop(lock_path, None)
+    if inode is not None:
+        os.close(inode)
     handle.seek(0)
     handle.truncate()
     handle.close()

@@ -5,6 +5,7 @@ many asserts; a second crawl spends its run-time budget on a slow trap."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -536,3 +537,24 @@ def test_a_meta_refresh_off_the_site_is_refused_before_it_is_sent() -> None:
         _scope().process_request(request)
     live = Request(f"{ORIGIN}/b/", meta={"redirect_urls": ["http://127.0.0.1:8123/a/"]})
     assert _scope().process_request(live).url == "http://127.0.0.1:8123/b/"
+
+
+def test_a_hard_link_meets_the_same_lock(tmp_path: Path) -> None:
+    """A hard link is another name for the same inode: its own ``.lock`` is free, but the flock on
+    the database file itself refuses it while a crawl holds the real name."""
+    from archive.lock import DatabaseLocked, acquire, release
+
+    real = tmp_path / "real" / "archive.db"
+    real.parent.mkdir()
+    real.write_bytes(b"")
+    (tmp_path / "other").mkdir()
+    link = tmp_path / "other" / "archive.db"
+    os.link(real, link)
+    held = acquire(str(real))
+    try:
+        with pytest.raises(DatabaseLocked, match="another crawl is writing"):
+            acquire(str(link))
+        assert not (tmp_path / "other" / "archive.db.lock").read_text()  # no pid left in the refused lock
+    finally:
+        release(held)
+    release(acquire(str(link)))  # free again once the first crawl ends
