@@ -21,6 +21,7 @@ from pipelines import restore as unmask
 from pipelines.text import tree_text as _tree_text
 from spiders.dom import inner_html as _inner_html
 from spiders.dom import norm as _norm
+from spiders.dom import replace_with_text
 
 Element = lxml_html.HtmlElement
 
@@ -130,17 +131,7 @@ def _drop_all(elements: Iterable[Any]) -> None:
 
 
 def _drop(el: Any) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail:
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
+    replace_with_text(el)
 
 
 # ---------------------------------------------------------------------------- selectors

@@ -14,6 +14,8 @@ from typing import Any
 
 from lxml import etree
 
+from spiders.dom import replace_with_text
+
 _CF_CLASS = "__cf_email__"
 _CF_PATH = "/cdn-cgi/l/email-protection"
 _EMOJI_CLASSES = frozenset({"emoji", "wp-smiley"})
@@ -57,20 +59,6 @@ def restore(root: Any) -> None:
         if _CF_CLASS in classes and el.get("data-cfemail"):
             address = decode_cf_email(el.get("data-cfemail"))
             if address:
-                _replace_with_text(el, address)
+                replace_with_text(el, address)
         elif el.tag == "img" and _EMOJI_CLASSES.intersection(classes) and el.get("alt"):
-            _replace_with_text(el, el.get("alt"))
-
-
-def _replace_with_text(el: Any, value: str) -> None:
-    """Put ``value`` where ``el`` was (before its tail), and remove ``el``."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    joined = value + (el.tail or "")
-    previous = el.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + joined
-    else:
-        parent.text = (parent.text or "") + joined
-    parent.remove(el)
+            replace_with_text(el, el.get("alt"))

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 
-from spiders.dom import SubtreeIndex, inner_html, text
+from spiders.dom import SubtreeIndex, inner_html, replace_with_text, text
 
 # Every element that can anchor a comment, in document order, in one C-level pass.
 _ANCHORS = etree.XPath(
@@ -503,19 +503,9 @@ def _drop_junk(el: html.HtmlElement) -> None:
     for junk in [e for e in el.iterdescendants() if isinstance(e.tag, str) and _has_class(e, JUNK_HINTS)]:
         parent = junk.getparent()
         if parent is not None:
-            _remove_keep_tail(junk)
-
-
-def _remove_keep_tail(el: html.HtmlElement) -> None:
-    parent = el.getparent()
-    tail = el.tail
-    if tail and tail.strip():
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
+            if not (junk.tail or "").strip():
+                junk.tail = None  # whitespace between a reply link and the next block is not text
+            replace_with_text(junk)
 
 
 def _permalink(index: SubtreeIndex, wp_id: int) -> str | None:

@@ -49,6 +49,21 @@ def inner_html(el: html.HtmlElement) -> str:
     return "".join(parts).strip()
 
 
+def replace_with_text(el: html.HtmlElement, value: str = "") -> None:
+    """Put ``value`` and the element's tail where the element was, then remove it: dropping an
+    element must never drop the text that follows it (lxml keeps that text on the element)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    joined = value + (el.tail or "")
+    previous = el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + joined
+    else:
+        parent.text = (parent.text or "") + joined
+    parent.remove(el)
+
+
 _SIMPLE = re.compile(r"([a-z][a-z0-9]*)?(?:\.([\w-]+))?")
 _CLASS_CONTAINS = re.compile(r"\[class\*=([\w-]+)\]")
 
