@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bs4 import UnicodeDammit
 from lxml import etree, html
 
 from spiders.comments import RawComment, parse_comments
@@ -93,6 +92,9 @@ def _repaired_text(body: bytes, encoding: str) -> str | None:
         codec = None
     except UnicodeDecodeError:
         pass
+    # Imported here: only mislabelled pages get this far, so bs4 stays out of every worker's start-up.
+    from bs4 import UnicodeDammit
+
     if codec == "utf-8" and _UTF8_MULTIBYTE.search(body):
         try:
             return UnicodeDammit.detwingle(body).decode("utf-8")
