@@ -35,6 +35,8 @@ from archive.withholding import (
 Scrub = Callable[[bytes, str, str, str, Withhold], bytes]  # (body, content type, site, url, withhold)
 VERSION_COLUMNS = {"comment_versions": ("author", "body_html", "body_text"),
                    "post_versions": ("title", "author", "standfirst", "body_html", "body_text")}
+MIN_NAME = 4  # shorter values (initials) are too common to replace in free text
+WITHHELD_VALUE = "[withheld]"
 MIN_LINE = 12  # body lines shorter than this ("Thanks!") are too common to replace in other pages
 
 
@@ -87,6 +89,7 @@ def redact(db: sqlite_utils.Database, request: Request, scrub: Scrub) -> Result:
             post_urls=frozenset(p["url"] for p in posts if not request.name_only),
             literals=_literals(withheld), redaction_id=rid)
         scrubbed = _scrub_captures(db, site, withhold, scrub)
+        _scrub_failures(db, site, withhold.literals)
         db["redactions"].update(rid, {"rows_redacted": len(comments) + len(posts), "captures_scrubbed": scrubbed})
     return Result(rid, len(comments) + len(posts), scrubbed)
 
@@ -199,6 +202,14 @@ def _scrub_captures(db: sqlite_utils.Database, site: str, withhold: Withhold, sc
                        [zlib.compress(new, 1), withhold.redaction_id, cid])
             changed += 1
     return changed
+
+
+def _scrub_failures(db: sqlite_utils.Database, site: str, literals: tuple[str, ...]) -> None:
+    """A failure's reason can quote a commenter ("the page names its author 'X' but the feed
+    says 'Y'"): the withheld values leave it too, the rest of the reason stays."""
+    for value in sorted((v for v in literals if len(v.strip()) >= MIN_NAME), key=len, reverse=True):
+        db.execute("update failures set reason = replace(reason, :v, :m) where site = :s and instr(reason, :v) > 0",
+                   {"v": value, "m": WITHHELD_VALUE, "s": site})
 
 
 def describe(result: Result, request: Request) -> str:

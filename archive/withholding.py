@@ -22,6 +22,8 @@ POST_FIELDS = ("title", "author", "standfirst", "body_html", "body_text")
 POST_NAME_FIELDS = ("author",)
 BODY_FIELDS = frozenset({"body_html", "body_text"})
 CAPTURE_MARKER = "[removed at the commenter's request]"
+NAME_WITHHELD = "[name withheld]"  # where a reader would see a withheld commenter's name
+COMMENTER = "the commenter's"
 
 
 @dataclass
@@ -47,9 +49,12 @@ def author_key(site: str, name: str | None) -> str:
     return hashlib.sha256(f"{site}\n{normal}".encode()).hexdigest()
 
 
-def removed_note(date: str | None) -> str:
-    """What a reader sees where a withheld comment was."""
-    return f"[removed on {(date or '')[:10]} at the commenter's request]"
+def removed_note(date: str | None, whose: str = COMMENTER) -> str:
+    """What a reader sees where withheld content was: when it went (the redaction's day, UTC)
+    and at whose request, so the gap in a thread explains itself."""
+    if not date:
+        return f"[removed at {whose} request]"
+    return f"[removed on {date[:10]} at {whose} request]"
 
 
 def fields_of(row: dict[str, Any] | None) -> frozenset[str]:

@@ -14,13 +14,17 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from click.testing import CliRunner
 from selenium.webdriver.common.by import By
 
+from archive.cli import cli
+from archive.withholding import removed_note
 from publish_fixtures import build_archive
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 POST_123 = "/archive/posts/ddn~3Apost~3A123"
 POST_124 = "/archive/posts/ddn~3Apost~3A124"
+REDACTED = "ddn:comment:204"  # withheld at its writer's request; its reply 206 stays
 
 
 def free_port() -> int:
@@ -47,6 +51,8 @@ def wait_until_serving(url: str, proc: subprocess.Popen, timeout: float = 30.0) 
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``sector-archive serve`` as a subprocess, on a database whose file is not named archive.db."""
     db = build_archive(tmp_path_factory.mktemp("browser") / "snapshot.db", hostile_captures=True)
+    redacted = CliRunner().invoke(cli, ["redact", REDACTED, "--reason", "commenter's request", "--db", str(db)])
+    assert redacted.exit_code == 0, redacted.output
     port = free_port()
     command = [str(Path(sys.executable).parent / "sector-archive"), "serve", "--db", str(db),
                "--host", "127.0.0.1", "--port", str(port)]
@@ -98,6 +104,18 @@ def test_post_page_thread_is_indented_by_depth_in_order(server: str, browser: we
     assert browser.save_screenshot(str(screenshot))
     print(f"screenshot: {screenshot}")
     assert screenshot.stat().st_size > 10_000
+
+
+def test_a_redacted_comment_shows_the_note_where_it_was(server: str, browser: webdriver.Chrome) -> None:
+    browser.get(server + POST_123)
+    removed = browser.find_element(By.ID, "comment-204")
+    reply = browser.find_element(By.ID, "comment-206")
+    body = removed.find_element(By.CSS_SELECTOR, ".archive-comment-body").text
+    assert body.startswith("[removed on 20") and body == removed_note(body[12:22])
+    assert "Carol Gone" not in browser.page_source and "later removed" not in browser.page_source
+    assert removed.is_displayed() and reply.is_displayed()
+    assert removed.rect["y"] < reply.rect["y"] and removed.rect["x"] < reply.rect["x"]  # the reply still answers it
+    assert "Replying to a comment that has since gone." in reply.text
 
 
 def test_hostile_post_runs_no_script(server: str, browser: webdriver.Chrome, tmp_path: Path) -> None:

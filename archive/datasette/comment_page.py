@@ -14,16 +14,18 @@ from markupsafe import Markup
 
 from archive.datasette.post_page import comment_anchor, times
 from archive.datasette.sanitise import clean_html, safe_url
+from archive.datasette.withheld import redaction_dates, withheld_view
 
 MAX_ANCESTORS = 50  # a parent chain longer than this (or a cycle) stops here
 COMMENT_SQL = """
 select c.id, c.wp_id, c.post_id, c.parent_id, c.depth, c.kind, c.author, c.author_url, c.posted_at,
-       c.posted_raw, c.body_html, c.status, c.removed_at, p.title as post_title, p.url as post_url
+       c.posted_raw, c.body_html, c.status, c.removed_at, c.redaction_id, c.redacted_fields,
+       p.title as post_title, p.url as post_url
 from comments c left join posts p on p.id = c.post_id where c.id = :id
 """
 REPLIES_SQL = """
 select id, wp_id, post_id, parent_id, depth, kind, author, author_url, posted_at, posted_raw,
-       body_html, status, removed_at from comments where parent_id = :id order by position, id
+       body_html, status, removed_at, redaction_id, redacted_fields from comments where parent_id = :id order by position, id
 """
 VERSIONS_SQL = """
 select id, captured_at, superseded_at, body_html from comment_versions
@@ -54,8 +56,11 @@ async def load_comment_page(datasette: Any, database: str, comment_id: str) -> d
         parent_id = rows[0]["parent_id"]
     replies = await _dicts(db, REPLIES_SQL, {"id": comment_id})
     versions = await _dicts(db, VERSIONS_SQL, {"id": comment_id})
+    dates = await redaction_dates(db, [comment, *ancestors, *replies])
+    if withheld_view(comment, dates).get("removed_note"):
+        versions = []  # blanked with the comment: nothing earlier to show
     post_page = datasette.urls.row(database, "posts", tilde_encode(comment["post_id"])) if comment["post_id"] else None
-    view = lambda c, role: _view(datasette, database, c, post_url, post_page, role)  # noqa: E731
+    view = lambda c, role: _view(datasette, database, c, post_url, post_page, role, dates)  # noqa: E731
     return {
         "comment": view(comment, "this"),
         "post": {"id": comment["post_id"], "title": comment["post_title"], "url": post_page},
@@ -69,7 +74,8 @@ async def load_comment_page(datasette: Any, database: str, comment_id: str) -> d
 
 
 def _view(datasette: Any, database: str, c: dict[str, Any], post_url: str | None, post_page: str | None,
-          role: str) -> dict[str, Any]:
+          role: str, dates: dict[int, str]) -> dict[str, Any]:
+    """One comment of the page; a redacted one shows the note or "[name withheld]" in its place."""
     return dict(
         c, role=role,
         author_link=safe_url(c.get("author_url")),
@@ -77,7 +83,7 @@ def _view(datasette: Any, database: str, c: dict[str, Any], post_url: str | None
         posted_times=times(c.get("posted_at")),
         row_url=datasette.urls.row(database, "comments", tilde_encode(c["id"])),
         thread_url=f"{post_page}#{comment_anchor(c)}" if post_page else None,
-    )
+    ) | withheld_view(c, dates)
 
 
 async def _dicts(db: Any, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -15,13 +15,15 @@ from datasette.utils import tilde_encode
 from markupsafe import Markup
 
 from archive.datasette.sanitise import clean_html, safe_url
+from archive.datasette.withheld import POST_REQUEST, redaction_dates, withheld_view
 
 LONDON = ZoneInfo("Europe/London")
 MAX_INDENT_DEPTH = 8  # deeper replies stop moving right so narrow screens stay readable
 
 COMMENTS_SQL = """
 select id, wp_id, parent_id, depth, position, kind, author, author_url, posted_raw, posted_at,
-       posted_ambiguous, awaiting_moderation, body_html, status, removed_at, url, first_seen, last_changed
+       posted_ambiguous, awaiting_moderation, body_html, status, removed_at, url, first_seen, last_changed,
+       redaction_id, redacted_fields
 from comments where post_id = :post_id order by position, id
 """
 VERSIONS_SQL = """
@@ -58,10 +60,11 @@ async def load_post_page(datasette: Any, database: str, post_id: str) -> dict[st
             v, body_safe=Markup(clean_html(v["body_html"], post["url"])),
             superseded_times=times(v["superseded_at"]), diff_url=f"/-/diff/comment/{v['id']}"))
     captures = await _dicts(db, CAPTURES_SQL, {"site": post["site"], "url": post["url"]})
+    dates = await redaction_dates(db, [post, *comments])
     row_url = lambda table, pk: datasette.urls.row(database, table, tilde_encode(str(pk)))  # noqa: E731
     return {
-        "post": _post_view(post),
-        "comments": [_comment_view(c, post["url"], row_url("comments", c["id"]), earlier.get(c["id"], []))
+        "post": _post_view(post, dates),
+        "comments": [_comment_view(c, post["url"], row_url("comments", c["id"]), earlier.get(c["id"], []), dates)
                      for c in comments],
         "versions": [dict(v, row_url=row_url("post_versions", v["id"]), diff_url=f"/-/diff/post/{v['id']}")
                      for v in versions],
@@ -74,7 +77,10 @@ async def _dicts(db: Any, sql: str, params: dict[str, Any]) -> list[dict[str, An
     return [dict(row) for row in (await db.execute(sql, params)).rows]
 
 
-def _post_view(post: dict[str, Any]) -> dict[str, Any]:
+def _post_view(post: dict[str, Any], dates: dict[int, str]) -> dict[str, Any]:
+    withheld = withheld_view(post, dates, POST_REQUEST)
+    if "removed_note" in withheld:
+        withheld["title"] = withheld["removed_note"]
     return dict(
         post,
         live_url=safe_url(post.get("url")),
@@ -84,11 +90,12 @@ def _post_view(post: dict[str, Any]) -> dict[str, Any]:
         image_list=[i for i in _json_list(post.get("images")) if isinstance(i, dict)],
         published_times=times(post.get("published")),
         modified_times=times(post.get("modified")),
-    )
+    ) | withheld
 
 
 def _comment_view(comment: dict[str, Any], post_url: str | None, row_url: str,
-                  earlier: list[dict[str, Any]]) -> dict[str, Any]:
+                  earlier: list[dict[str, Any]], dates: dict[int, str] | None = None) -> dict[str, Any]:
+    """A comment as the thread shows it; a redacted one keeps its place, showing what was withheld."""
     depth = max(1, int(comment.get("depth") or 1))
     return dict(
         comment,
@@ -100,7 +107,7 @@ def _comment_view(comment: dict[str, Any], post_url: str | None, row_url: str,
         body_safe=Markup(clean_html(comment.get("body_html"), post_url)),
         posted_times=times(comment.get("posted_at")),
         row_url=row_url,
-    )
+    ) | withheld_view(comment, dates or {})
 
 
 def comment_anchor(comment: dict[str, Any]) -> str:
