@@ -22,11 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from model import build_archive  # noqa: E402
 from templates import (  # noqa: E402
-    LISTING_PER_PAGE, SITEMAP_PER_FILE, render_feed, render_listing, render_post, render_post_sitemap,
-    render_robots, render_sitemap_index,
+    LISTING_PER_PAGE, SITEMAP_PER_FILE, render_comment_feed, render_feed, render_listing, render_post,
+    render_post_sitemap, render_robots, render_site_comment_feed, render_sitemap_index,
 )
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3  # 3: every post's comment feed and /comments/feed/, as the pages advertise
 BENCH_DIR = Path(__file__).resolve().parent
 
 
@@ -59,6 +59,7 @@ def write_mirror(root: Path, n_posts: int, seed: int) -> dict[str, float | int]:
                 stats["post_page_bytes"] += size
             else:
                 stats["linked_comment_pages"] += 1
+        _write(root, f"{post.slug}/feed/index.xml", render_comment_feed(post), mtime)
         stats["comments"] += post.comment_count
         stats["paginated_posts"] += post.pages > 1
     listing_pages = -(-n_posts // LISTING_PER_PAGE)
@@ -66,6 +67,7 @@ def write_mirror(root: Path, n_posts: int, seed: int) -> dict[str, float | int]:
         rel = "index.html" if page == 1 else f"page/{page}/index.html"
         stats["bytes"] += _write(root, rel, render_listing(newest_first, page, listing_pages, recent), site_mtime)
     _write(root, "feed/index.xml", render_feed(newest_first), site_mtime)
+    _write(root, "comments/feed/index.xml", render_site_comment_feed(posts), site_mtime)
     _write(root, "robots.txt", render_robots(), site_mtime)
     files = [posts[k:k + SITEMAP_PER_FILE] for k in range(0, n_posts, SITEMAP_PER_FILE)]
     _write(root, "wp-sitemap.xml", render_sitemap_index(len(files)), site_mtime)

@@ -50,6 +50,7 @@ class Run:
     error: str = ""
     window: float = 0.0  # first to last request the server saw: fetch time without process start-up
     server_cpu: float = 0.0  # CPU the mirror server spent meanwhile: proof it is not the bottleneck
+    posts: int = 0  # posts in the mirror: CPU per post does not move when a crawl asks more per post
 
     @property
     def ok(self) -> bool:  # 3 = the crawl completed with some page failures (archive/crawl_command.py)
@@ -62,6 +63,10 @@ class Run:
     @property
     def cpu_ms_per_page(self) -> float | None:
         return 1000 * self.cpu / self.pages if self.pages else None
+
+    @property
+    def cpu_ms_per_post(self) -> float | None:
+        return 1000 * self.cpu / self.posts if self.posts else None
 
     @property
     def steady_rate(self) -> float | None:
@@ -182,21 +187,23 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> tuple[dict, l
         for k in range(repeat):
             db = workdir / f"n{n}-r{k}.db"
             baseline = measure([sys.executable, str(BENCH / "baseline.py"), "--base-url", server.url], server, None, timeout)
-            record(phases[0], baseline, k)
+            record(phases[0], baseline, k, info["posts"])
             full = measure(crawl_command(server.url, db, extra), server, db, timeout)
-            record(phases[1], full, k)
+            record(phases[1], full, k, info["posts"])
             if not full.ok:
                 phases[2].skipped = phases[3].skipped = "n/a (full crawl failed)"
                 continue
-            record(phases[2], measure(crawl_command(server.url, db, extra), server, db, timeout), k)
+            record(phases[2], measure(crawl_command(server.url, db, extra), server, db, timeout), k, info["posts"])
             if has_reprocess:
-                record(phases[3], measure([str(BIN / "sector-archive"), "reprocess", "--db", str(db)], None, db, timeout), k)
+                record(phases[3], measure([str(BIN / "sector-archive"), "reprocess", "--db", str(db)], None, db, timeout), k,
+                       info["posts"])
     finally:
         server.stop()
     return info, phases
 
 
-def record(phase: Phase, run: Run, k: int) -> None:
+def record(phase: Phase, run: Run, k: int, posts: int) -> None:
+    run.posts = posts
     phase.runs.append(run)
     line = (f"  [{k + 1}] {phase.name}: rc={run.rc} {run.wall:.1f} s, {run.pages} requests "
             f"({run.rate:.0f}/s), {run.rss_mib:.0f} MiB peak, server CPU {run.server_cpu:.1f} s" + (f", rows {run.rows}" if run.rows else ""))
@@ -212,14 +219,14 @@ def fmt(value: float | None, spec: str = ".1f") -> str:
 
 
 def table(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
-    lines = ["| N | phase | status | wall s | pages | pages/s | vs bare fetch | steady pages/s | CPU s | CPU ms/page | peak RSS MiB | DB MiB | posts/comments |",
-             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = ["| N | phase | status | wall s | pages | pages/s | vs bare fetch | steady pages/s | CPU s | CPU ms/page | CPU ms/post | peak RSS MiB | DB MiB | posts/comments |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for n, (_info, phases) in results.items():
         base_rate = phases[0].median("rate")
         for ph in phases:
             ok = [r for r in ph.runs if r.ok]
             if not ph.runs:
-                lines.append(f"| {n} | {ph.name} | {ph.skipped or 'n/a (not run)'} |" + " |" * 10)
+                lines.append(f"| {n} | {ph.name} | {ph.skipped or 'n/a (not run)'} |" + " |" * 11)
                 continue
             status = f"ok {len(ok)}/{len(ph.runs)}" if ok else f"failed (rc={ph.runs[0].rc})"
             rate = ph.median("rate") if ph.name != "reprocess" else None
@@ -227,7 +234,8 @@ def table(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
             pages = ph.median("pages") if ph.name != "reprocess" else None
             lines.append(f"| {n} | {ph.name} | {status} | {fmt(ph.median('wall'))} | {fmt(pages, '.0f')} | "
                          f"{fmt(rate, '.0f')} | {ratio} | {fmt(per_page(ph, 'steady_rate'), '.0f')} | {fmt(ph.median('cpu'))} | "
-                         f"{fmt(per_page(ph, 'cpu_ms_per_page'), '.1f')} | {fmt(ph.median('rss_mib'), '.0f')} | "
+                         f"{fmt(per_page(ph, 'cpu_ms_per_page'), '.1f')} | {fmt(per_page(ph, 'cpu_ms_per_post'), '.1f')} | "
+                         f"{fmt(ph.median('rss_mib'), '.0f')} | "
                          f"{fmt(ph.median('db_mib'))} | {ok[-1].rows if ok and ok[-1].rows else ''} |")
     return lines
 

@@ -12,10 +12,11 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 
 from furniture import ORIGIN, SITE_NAME, UPLOADS, footer, head_assets, header_and_nav, sidebar_static
-from model import COMMENTS_PER_PAGE, LONDON, Comment, Post
+from model import COMMENTS_PER_PAGE, LONDON, Comment, Post, walk
 
 LISTING_PER_PAGE = 10
 SITEMAP_PER_FILE = 2000
+POSTS_PER_RSS = 10  # core's default `posts_per_rss`: a comment feed holds the newest ten
 
 
 def utc_iso(dt: datetime) -> str:
@@ -312,6 +313,73 @@ def render_feed(posts_newest_first: list[Post]) -> str:
         f"<link>{ORIGIN}/</link>\n<description>Drink and drugs news</description>\n"
         f"<lastBuildDate>{format_datetime(posts_newest_first[0].modified, usegmt=True)}</lastBuildDate>\n"
         f"<language>en-GB</language>\n{items}</channel>\n</rss>\n"
+    )
+
+
+_RSS_OPEN = (
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "
+    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:atom=\"http://www.w3.org/2005/Atom\" "
+    "xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\">\n<channel>\n"
+)
+
+
+def comment_link(post: Post, c: Comment) -> str:
+    """`get_comment_link`: the comment page its thread is shown on, then `#comment-N`."""
+    page = next(k // COMMENTS_PER_PAGE + 1 for k, top in enumerate(post.threads) if c in walk([top]))
+    return f"{comment_page_url(post, page)}#comment-{c.wp_id}"
+
+
+def _comment_item(post: Post, c: Comment, parents: dict[int, Comment], title: str) -> str:
+    """One `<item>` as wp-includes/feed-rss2-comments.php prints it. Since WordPress 5.4 a reply's
+    text opens with "In reply to <a href=PARENT_LINK>NAME</a>." (`get_comment_text` in a comment
+    feed); `description` is that raw text through `esc_html`, `content:encoded` through `wpautop`."""
+    paragraphs = list(c.paragraphs)
+    raw = [html.unescape(p) for p in paragraphs]
+    parent = parents.get(c.wp_id)
+    if parent is not None:
+        reply = f"In reply to <a href=\"{comment_link(post, parent)}\">{html.escape(parent.author)}</a>."
+        paragraphs.insert(0, reply)
+        raw.insert(0, reply)
+    return (
+        f"<item>\n<title>{html.escape(title)}</title>\n<link>{comment_link(post, c)}</link>\n"
+        f"<dc:creator><![CDATA[{html.escape(c.author)}]]></dc:creator>\n"
+        f"<pubDate>{format_datetime(c.at.astimezone(timezone.utc))}</pubDate>\n"
+        f"<guid isPermaLink=\"false\">{ORIGIN}/?p={post.wp_id}#comment-{c.wp_id}</guid>\n"
+        f"<description><![CDATA[{html.escape(chr(10).join(raw))}]]></description>\n"
+        f"<content:encoded><![CDATA[{''.join(f'<p>{p}</p>' + chr(10) for p in paragraphs)}]]></content:encoded>\n</item>\n"
+    )
+
+
+def _parents(post: Post) -> dict[int, Comment]:
+    return {k.wp_id: c for c in walk(post.threads) for k in c.children}
+
+
+def render_comment_feed(post: Post) -> str:
+    """`PERMALINK/feed/`: the post's newest `posts_per_rss` comments, newest first, times in GMT."""
+    newest = sorted(walk(post.threads), key=lambda c: c.at, reverse=True)[:POSTS_PER_RSS]
+    parents = _parents(post)
+    items = "".join(_comment_item(post, c, parents, f"By: {c.author}") for c in newest)
+    built = newest[0].at if newest else post.modified
+    return (
+        _RSS_OPEN + f"<title>Comments on: {html.escape(post.title)}</title>\n"
+        f"<atom:link href=\"{permalink(post)}feed/\" rel=\"self\" type=\"application/rss+xml\" />\n"
+        f"<link>{permalink(post)}</link>\n<description>Drink and drugs news</description>\n"
+        f"<lastBuildDate>{format_datetime(built.astimezone(timezone.utc))}</lastBuildDate>\n"
+        f"<sy:updatePeriod>hourly</sy:updatePeriod>\n<sy:updateFrequency>1</sy:updateFrequency>\n{items}</channel>\n</rss>\n"
+    )
+
+
+def render_site_comment_feed(posts: list[Post]) -> str:
+    """`/comments/feed/`: the site's newest `posts_per_rss` comments across all posts."""
+    newest = sorted(((c, p) for p in posts for c in walk(p.threads)), key=lambda cp: cp[0].at, reverse=True)[:POSTS_PER_RSS]
+    items = "".join(_comment_item(p, c, _parents(p), f"Comment on {p.title} by {c.author}") for c, p in newest)
+    built = newest[0][0].at if newest else posts[-1].modified
+    return (
+        _RSS_OPEN + f"<title>Comments for {SITE_NAME}</title>\n"
+        f"<atom:link href=\"{ORIGIN}/comments/feed/\" rel=\"self\" type=\"application/rss+xml\" />\n"
+        f"<link>{ORIGIN}/</link>\n<description>Drink and drugs news</description>\n"
+        f"<lastBuildDate>{format_datetime(built.astimezone(timezone.utc))}</lastBuildDate>\n"
+        f"<sy:updatePeriod>hourly</sy:updatePeriod>\n<sy:updateFrequency>1</sy:updateFrequency>\n{items}</channel>\n</rss>\n"
     )
 
 
