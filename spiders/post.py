@@ -27,6 +27,12 @@ _ENTITY_RE = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 _NUMBER_WORDS = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ARTICLE_TYPES = {"Article", "BlogPosting", "NewsArticle", "Report", "OpinionNewsArticle"}
+_NUMBER = r"\d{1,3}(?:[,.\u00a0]\d{3})+|\d+|" + "|".join(_NUMBER_WORDS)
+_COUNTED = r"comments?|responses?|thoughts?|repl(?:y|ies)|reactions?|opinions?"
+# "4 Responses to", "One thought on", "This Post Has 4 Comments", "4 COMMENTS", "Comments (4)"
+_COUNT_RE = re.compile(rf"(?:^|\s)({_NUMBER})\s+(?:{_COUNTED})\b|\b(?:{_COUNTED})\s*\(\s*(\d+)\s*\)", re.IGNORECASE)
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_COMMENT_ANCHOR_RE = re.compile(r"^(?:li-|div-)?comment-\d+$")
 
 TITLE_SELECTORS = ("h1.entry-title", ".entry-title", "h1.post-title", "h1")
 AUTHOR_SELECTORS = (".entry-author-name", ".byline .author a", ".author.vcard a", ".author.vcard",
@@ -181,16 +187,21 @@ def _author(head: dict[str, str], scope: html.HtmlElement, graph: dict[str, Any]
 
 
 def _comment_count(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[str, Any]) -> int | None:
-    """The count the page displays ("4 Responses to", "One thought on", "5 Comments"); a heading
-    without a number (Genesis prints just "Comments") gives way to the next candidate. Looked for
-    in the comments area and the article (Genesis prints it in the entry meta), not the whole page."""
+    """The count the page displays ("4 Responses to", "One thought on", "This Post Has 4
+    Comments"). Known count elements first; then, by structure, any heading of the comments area
+    above its first comment (Avada's ``fusion-title``, tagDiv's ``block-title`` and a theme's own
+    classes carry no meaning here); then the article (Genesis prints it only in the entry meta).
+    A heading without a number (Genesis prints just "Comments") gives way to the next candidate."""
     area = first(root, COMMENTS_AREA_SELECTORS)
-    for region in (r for r in (area, scope) if r is not None):
-        for selector in COMMENT_COUNT_SELECTORS:
-            for el in css(selector)(region):
-                number = _leading_number(text(el))
-                if number is not None:
-                    return number
+    candidates = []
+    if area is not None:
+        candidates += [el for selector in COMMENT_COUNT_SELECTORS for el in css(selector)(area)]
+        candidates += _headings_above_comments(area)
+    candidates += [el for selector in COMMENT_COUNT_SELECTORS for el in css(selector)(scope)]
+    for el in candidates:
+        number = _count_in(text(el))
+        if number is not None:
+            return number
     count = graph.get("commentCount")
     if isinstance(count, (int, str)) and str(count).isdigit():
         return int(count)
@@ -198,6 +209,20 @@ def _comment_count(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[
     if area is not None and first(area, ("li.comment", "li.pingback", "li.trackback")) is None:
         return 0
     return None
+
+
+def _headings_above_comments(area: html.HtmlElement) -> list[html.HtmlElement]:
+    """The comments area's headings that come before its first comment: where every theme puts
+    its count, and never a commenter's own words."""
+    found = []
+    for el in area.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if _COMMENT_ANCHOR_RE.match(el.get("id") or "") or (el.tag == "a" and _COMMENT_ANCHOR_RE.match(el.get("name") or "")):
+            break
+        if el.tag in _HEADINGS:
+            found.append(el)
+    return found
 
 
 def _comments_heading(root: html.HtmlElement) -> bool:
@@ -210,7 +235,20 @@ def _comments_heading(root: html.HtmlElement) -> bool:
         label = text(el).lower()
         if label and not label.startswith(("no ", "0 ", "leave", "be the first")):
             return True
-    return False
+    return any(_count_in(text(el)) for el in _headings_above_comments(area))
+
+
+def _count_in(label: str) -> int | None:
+    """The number a count label shows: leading ("4", "One thought on") or next to the word it
+    counts ("This Post Has 4 Comments", "Comments (4)")."""
+    number = _leading_number(label)
+    if number is not None:
+        return number
+    m = _COUNT_RE.search(label)
+    if m is None:
+        return None
+    found = (m.group(1) or m.group(2)).lower()
+    return _NUMBER_WORDS[found] if found in _NUMBER_WORDS else int(re.sub(r"\D", "", found))
 
 
 def _leading_number(label: str) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -76,10 +77,10 @@ def test_crawl_stores_exact_comment_rows(crawled, post) -> None:
         assert r["parent_id"] == (f"ddn:comment:{parent}" if parent is not None else None)
 
 
-@pytest.mark.parametrize("markup", ["core-xhtml", "core-html5", "block-theme", "twentyten", "twentyeleven",
-                                    "twentytwelve", "astra", "generatepress", "divi", "wpdiscuz", "jetpack"])
+@pytest.mark.parametrize("markup", [p["markup"] for p in KNOWN])
 def test_crawl_stores_the_displayed_comment_count(crawled, markup: str) -> None:
-    """The count the theme prints over its comments (Divi: ``h1#comments``) is stored as read."""
+    """The count the theme prints over its comments (Divi: ``h1#comments``; OceanWP: "This Post Has
+    4 Comments"; Avada, Newspaper: a title heading; Genesis: the entry meta) is stored as read."""
     db, _, _ = crawled
     post = next(p for p in KNOWN if p["markup"] == markup)
     stored = rows(db, "select comment_count from posts where id = ?", (f"ddn:post:{post['wp_id']}",))
@@ -133,6 +134,78 @@ def test_unknown_markup_sounds_the_alarm(crawled) -> None:
     assert f"{len(failures)} markup problems" in result.stdout
     assert "warning: ddn:" in result.stderr
     assert f"{len(failures)} markup problems" in status.stdout
+
+
+@dataclass
+class _Undercounted(themes.ThemePost):
+    """A post whose page shows a count it no longer lists: what a theme change that hides a
+    comment from the reader looks like."""
+
+    shown: int = 0
+
+    @property
+    def count(self) -> int:
+        return self.shown
+
+
+def _one_comment_missing(post: themes.ThemePost) -> _Undercounted:
+    """The post's page with its last thread (one comment) gone and the heading unchanged."""
+    return _Undercounted(post.slug, post.wp_id, post.markup, post.threads[:-1], shown=post.count)
+
+
+COUNTED_BY_STRUCTURE = ["genesis", "canvas", "oceanwp", "avada", "newspaper"]
+
+
+@pytest.mark.parametrize("name", [m for m in themes.MARKUPS if themes.MARKUPS[m].known])
+def test_displayed_count_read_in_process(name: str) -> None:
+    post = next(p for p in themes.posts() if p.markup == name)
+    page = extract_post_page(themes.page(post).encode("utf-8"), "utf-8", DDN).page
+    assert (page.comment_count, page.comments_heading) == (post.count, True)
+
+
+@pytest.mark.parametrize("heading", [
+    '<h3>4 Responses to &#8220;A title with 10 words&#8221;</h3>',  # WooThemes before the WooFramework template
+    '<div class="title"><h2>4 Comments</h2></div>',  # Avada 3
+    '<h2 class="c-title"><span>This Post Has 4 Comments</span></h2>',  # Total, OceanWP
+    '<h4 class="td-comments-title block-title"><span>4 COMMENTS</span></h4>',  # Newspaper 10+
+    '<h3>Comments (4)</h3>',
+])
+def test_count_read_from_any_heading_over_the_list(heading: str) -> None:
+    """No known class on the heading: the count is read from the heading above the first comment."""
+    post = next(p for p in themes.posts() if p.markup == "core-html5")
+    html = themes.page(post)
+    html = html[:html.index('<h2 class="comments-title">')] + heading + html[html.index("</h2>", html.index(
+        '<h2 class="comments-title">')) + len("</h2>"):]
+    page = extract_post_page(html.encode("utf-8"), "utf-8", DDN).page
+    assert (page.comment_count, page.comments_heading) == (4, True)
+
+
+def test_a_number_inside_a_comment_is_never_the_count() -> None:
+    post = next(p for p in themes.posts() if p.markup == "core-html5")
+    html = themes.page(post).replace('<h2 class="comments-title">4 thoughts on', '<h2 class="comments-title">Thoughts on')
+    html = html.replace("Who do we write to?", "</p><h3>12 comments so far</h3><p>Who do we write to?")
+    page = extract_post_page(html.encode("utf-8"), "utf-8", DDN).page
+    assert page.comment_count is None
+
+
+def test_a_missing_comment_sounds_the_alarm_on_every_counting_theme(mirror_factory, tmp_path: Path) -> None:
+    """One crawl of the theme mirror with one comment gone from each theme whose count is read by
+    structure: each page's count (4) exceeds what was read (3), a ``markup`` failure each, exit 3."""
+    server = mirror_factory("themes")
+    changed = {}
+    for post in themes.posts():
+        if post.markup in COUNTED_BY_STRUCTURE:
+            server.set_page(f"/{post.slug}/", themes.page(_one_comment_missing(post)))
+            changed[post.url] = post
+    db = tmp_path / "archive.db"
+    result = crawl("ddn", server.base_url, db)
+    assert result.returncode == 3, result.stdout + result.stderr
+    failures = rows(db, "select url, reason from failures where kind = 'markup'")
+    for url in changed:
+        assert {"url": url, "reason": "the page shows 4 comments but 3 were read"} in failures
+        stored = rows(db, "select comment_count, (select count(*) from comments c where c.post_id = posts.id) n "
+                          "from posts where url = ?", (url,))
+        assert stored == [{"comment_count": 4, "n": 3}]
 
 
 def _read(html: str) -> list[dict]:

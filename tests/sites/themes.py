@@ -75,6 +75,7 @@ class Markup:
     raw: Callable[[Comment], str | None] = lambda c: ddn_date(c.local)
     source: str | None = "datetime-attr"  # where posted_at comes from; None: the page gives no exact time
     known: bool = True  # False: markup no reader knows, the alarm must sound
+    entry_meta: Callable[[ThemePost], str] = lambda post: ""  # what the theme adds to the post's entry meta
 
 
 @dataclass
@@ -248,13 +249,21 @@ def genesis(post: ThemePost) -> str:
     return f'<div class="entry-comments" id="comments"><h3>Comments</h3><ol class="comment-list">\n{items}</ol></div>'
 
 
+def genesis_post_info(post: ThemePost) -> str:
+    """Genesis prints the count only in the entry meta (``[post_comments]`` of its default post
+    info: ``span.entry-comments-link`` around a link to ``#comments``); its comments heading is a
+    bare "Comments"."""
+    return f' <span class="entry-comments-link"><a href="{post.url}#comments">{post.count} Comments</a></span>'
+
+
 # -- commercial themes ---------------------------------------------------------------------------
 
 
 def canvas(post: ThemePost) -> str:
     """WooThemes Canvas ``custom_comment``: li with no id, ``<a name="comment-N">``,
     div#li-comment-N.comment-container, a ``comment-head`` line (name, date, "#" permalink),
-    then div#comment-N.comment-entry with the text and the reply link."""
+    then div#comment-N.comment-entry with the text and the reply link. The WooFramework comments
+    template heads the list with ``h3#comments-title`` "N Responses to <em>TITLE</em>"."""
     def one(c: Comment, depth: int) -> str:
         kids = "".join(one(k, depth + 1) for k in c.children)
         cls = f"comment {'even' if c.wp_id % 2 else 'odd'} depth-{depth}"
@@ -270,7 +279,7 @@ def canvas(post: ThemePost) -> str:
                 + (f'<ul class="children">\n{kids}</ul>\n' if kids else "") + '</li>\n')
 
     items = "".join(one(c, 1) for c in post.threads)
-    return (f'<div id="comments"><h3>{post.count} Responses to &#8220;{tx(post.title)}&#8221;</h3>\n'
+    return (f'<div id="comments"><h3 id="comments-title">{post.count} Responses to <em>{tx(post.title)}</em></h3>\n'
             f'<ol class="commentlist">\n{items}</ol></div>')
 
 
@@ -496,7 +505,7 @@ MARKUPS: dict[str, Markup] = {m.name: m for m in (
     Markup("twentyten", "Twenty Ten", twentyten, source="text"),
     Markup("twentyeleven", "Twenty Eleven", twentyeleven),
     Markup("twentytwelve", "Twenty Twelve", twentytwelve),
-    Markup("genesis", "Genesis", genesis),
+    Markup("genesis", "Genesis", genesis, entry_meta=genesis_post_info),
     Markup("canvas", "WooThemes Canvas", canvas, raw=lambda c: f"{dmy(c.local)} at {g_i_a(c.local)}", source="text"),
     Markup("astra", "Astra", astra),
     Markup("generatepress", "GeneratePress", generatepress),
@@ -556,7 +565,7 @@ def page(post: ThemePost) -> str:
 <article id="post-{post.wp_id}" class="post-{post.wp_id} post type-post status-publish format-standard hentry category-news">
 <header class="entry-header"><h1 class="entry-title">{tx(post.title)}</h1>
 <div class="entry-meta"><span class="posted-on"><time class="entry-date published" datetime="2019-07-05T08:00:00+01:00">5 July 2019</time></span>
-<span class="byline"><span class="author vcard"><a class="url fn n" href="{ORIGIN}/author/jsmith/">Jane Smith</a></span></span></div></header>
+<span class="byline"><span class="author vcard"><a class="url fn n" href="{ORIGIN}/author/jsmith/">Jane Smith</a></span></span>{MARKUPS[post.markup].entry_meta(post)}</div></header>
 <div class="entry-content"><p>Council approves new bus lanes: how {tx(MARKUPS[post.markup].title)} prints the thread below.</p></div>
 </article>
 {MARKUPS[post.markup].render(post)}
