@@ -25,8 +25,17 @@ from archive.schema import JSON_OBJECT, TABLES, VIEWS
 PUBLIC = tuple(t.name for t in TABLES if t.public) + tuple(v.name for v in VIEWS)
 
 
-def write_data_package(db_path: str | Path, target: Path) -> tuple[dict[str, int], list[str]]:
-    """Fill ``target`` with the package; return rows per resource and notes on widened columns."""
+PSEUDONYMISED = ("Commenters' names are replaced by per-site pseudonyms (commenter-…, a keyed hash: the same "
+                 "commenter has the same pseudonym throughout); their links and the comments' content digests "
+                 "are left empty.")
+
+
+def write_data_package(db_path: str | Path, target: Path, *,
+                       pseudonym_key: bytes | None = None) -> tuple[dict[str, int], list[str]]:
+    """Fill ``target`` with the package; return rows per resource and notes on widened columns.
+    With ``pseudonym_key``, commenters' names are pseudonymised (``archive/pseudonyms.py``)."""
+    from archive.pseudonyms import pseudonymise
+
     metadata = load_metadata()
     described = metadata["databases"][DB_NAME].get("tables", {})
     counts: dict[str, int] = {}
@@ -35,12 +44,16 @@ def write_data_package(db_path: str | Path, target: Path) -> tuple[dict[str, int
     with atomic_directory(target) as temp, snapshot(db_path) as conn:
         for name in PUBLIC:
             source = table_source(conn, name, column_descriptions(name))
+            if pseudonym_key is not None:
+                pseudonymise(conn, source, pseudonym_key)
             notes += widened_notes(source)
             for fmt in ("parquet", "csv"):
                 with (temp / f"{name}.{fmt}").open("wb") as out:
                     counts[name] = write(source, out, fmt)
             resources.append(_resource(source, (described.get(name) or {}).get("description")))
         package = _package(metadata, resources)
+        if pseudonym_key is not None:
+            package["description"] = f"{package['description']} {PSEUDONYMISED}".strip()
         (temp / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n",
                                                encoding="utf-8")
     return counts, notes

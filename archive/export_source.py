@@ -15,7 +15,7 @@ withheld from publishing (issue 15's redaction) are to be filtered.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,15 +69,28 @@ class Source:
     conn: sqlite3.Connection = field(repr=False)
     key: tuple[str, ...] = ()
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
+    # Applied to every batch on its way out, same columns and types (``export --pseudonymise``).
+    transform: Callable[[list[tuple]], list[tuple]] | None = field(default=None, repr=False)
 
     def batches(self) -> Iterator[list[tuple]]:
         """The rows in order, ``batch_rows`` at a time."""
         try:
             cursor = self.conn.execute(self.query)
             while batch := cursor.fetchmany(self.batch_rows):
-                yield batch
+                yield self.transform(batch) if self.transform else batch
         except sqlite3.DatabaseError as e:
             raise ExportError(f"query failed: {e}") from None
+
+
+def commenter_names(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Every commenter's name per site, earlier versions' included: what a pseudonymised export
+    looks for in free text that quotes names."""
+    names: dict[str, list[str]] = {}
+    for site, author in _run(conn, "select site, author from comments where author is not null union "
+                                   "select c.site, v.author from comment_versions v join comments c on c.id = v.comment_id"
+                                   " where v.author is not null"):
+        names.setdefault(site, []).append(author)
+    return names
 
 
 def open_readonly(path: str | Path) -> sqlite3.Connection:
