@@ -39,7 +39,7 @@ class LazyGroup(click.Group):
     cannot be used (``ArchiveError``, raised by the database layer) into a ``CommandError``."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from archive.database import ArchiveError
+        from archivedb.database import ArchiveError
 
         try:
             return super().invoke(ctx)

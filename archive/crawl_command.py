@@ -17,8 +17,8 @@ import click
 
 from archive.cli import CommandError, cli
 from archive.crawl_inputs import base_url_problem, setting_problem
-from archive.lock import DatabaseLocked, crawl_lock
-from archive.progress import Progress
+from archivedb.lock import DatabaseLocked, crawl_lock
+from spiders.progress import Progress
 
 EXIT_OK, EXIT_COULD_NOT_RUN, EXIT_WITH_FAILURES = 0, 2, 3
 PAGE_FAILURE_KINDS = ("http", "network", "gone", "parse", "scope", "redirect", "too_large", "too_long", "limit")
@@ -31,7 +31,7 @@ def fail(message: str) -> NoReturn:
 
 
 def check_sites(names: list[str] | tuple[str, ...]) -> None:
-    from spiders.sites import PROFILES
+    from reading.sites import PROFILES
 
     for name in names:
         if name not in PROFILES:
@@ -50,7 +50,7 @@ def check_sites(names: list[str] | tuple[str, ...]) -> None:
 def crawl(sites: tuple[str, ...], db_path: str, base_urls: tuple[str, ...], full: bool, quiet: bool,
           log_file: str | None, settings: tuple[str, ...]) -> None:
     """Crawl SITES (default: all) into the archive database."""
-    from spiders.sites import PROFILES
+    from reading.sites import PROFILES
 
     names = list(dict.fromkeys(sites)) or list(PROFILES)  # a site named twice is crawled once
     check_sites(names)
@@ -122,7 +122,7 @@ def _quiet_noisy_loggers() -> None:
 
 def report(results: list[dict[str, Any]], db_path: str) -> int:
     """Print one summary line per site and choose the exit code."""
-    from archive.database import open_archive
+    from archivedb.database import open_archive
 
     with closing(open_archive(db_path, readonly=True)) as db:  # only counts: never migrate or write
         code = _report(results, db)
@@ -199,7 +199,7 @@ def duration(row: dict[str, Any]) -> str:
 def _check_database(db_path: str) -> None:
     """Fail early, with the path in the message, when the database cannot be opened for writing:
     a foreign or non-SQLite file, a device, an empty path, a missing directory (``ArchiveError``)."""
-    from archive.database import open_archive
+    from archivedb.database import open_archive
 
     open_archive(db_path).close()
 

@@ -16,11 +16,11 @@ from typing import Any
 import pyarrow as pa
 
 from archive.export_command import column_descriptions, widened_notes
-from archive.export_source import Column, Source, snapshot, table_source
+from archivedb.export_source import Column, Source, snapshot, table_source
 from archive.export_writers import write
 from archive.output_file import atomic_directory
-from archive.publish import DB_NAME, load_metadata
-from archive.schema import JSON_OBJECT, TABLES, VIEWS
+from publishing.app import DB_NAME, load_metadata
+from archivedb.schema import JSON_OBJECT, TABLES, VIEWS
 
 PUBLIC = tuple(t.name for t in TABLES if t.public) + tuple(v.name for v in VIEWS)
 
@@ -60,7 +60,7 @@ def write_data_package(db_path: str | Path, target: Path, *,
 
 
 def _package(metadata: dict[str, Any], resources: list[dict[str, Any]]) -> dict[str, Any]:
-    from spiders.sites import PROFILES
+    from reading.sites import PROFILES
 
     return {
         "profile": "tabular-data-package",

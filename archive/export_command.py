@@ -3,7 +3,7 @@ table and view as a Frictionless data package (``--all``); the raw captures as W
 
 For analysts who want files rather than a browser. Columns keep the database's order; rows of a
 table come out in primary-key order (a view in its declared order), so two exports of the same
-data are identical. Types are exact (``archive/export_source.py``); the output appears only when
+data are identical. Types are exact (``archivedb/export_source.py``); the output appears only when
 complete (``archive/output_file.py``). Bad input is one ``error:`` line and exit 2.
 """
 
@@ -16,10 +16,10 @@ from typing import BinaryIO
 import click
 
 from archive.cli import CommandError, cli
-from archive.export_source import ExportError, Source, query_source, snapshot, table_source
+from archivedb.export_source import ExportError, Source, query_source, snapshot, table_source
 from archive.export_writers import EXTENSIONS, FORMATS, write
 from archive.output_file import OutputError, atomic_file, check_output
-from archive.publish import DB_NAME, ArchiveUnavailable, check_archive, load_metadata
+from publishing.app import DB_NAME, ArchiveUnavailable, check_archive, load_metadata
 
 __all__ = ["ExportError", "export", "column_descriptions"]
 

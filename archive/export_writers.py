@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from archive.export_source import INSTANT_FORMAT, Column, Source
-from archive.schema import JSON_OBJECT
+from archivedb.export_source import INSTANT_FORMAT, Column, Source
+from archivedb.schema import JSON_OBJECT
 
 FORMATS = ("csv", "jsonl", "parquet")
 EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}

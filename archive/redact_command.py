@@ -26,10 +26,10 @@ from archive.cli import CommandError, cli
 def redact(target: str | None, author: str | None, site: str | None, field: str | None, reason: str | None,
            requested_by: str | None, undo_id: int | None, db_path: str) -> None:
     """Withhold a comment (COMMENT_ID), a post (POST_ID) or a commenter's comments everywhere."""
-    from archive.clock import utc_now
-    from archive.database import Kind, classify, open_archive
-    from archive.lock import DatabaseLocked, crawl_lock
-    from archive.redactions import RedactionError, Request, describe, redact, undo
+    from archivedb.clock import utc_now
+    from archivedb.database import Kind, classify, open_archive
+    from archivedb.lock import DatabaseLocked, crawl_lock
+    from archivedb.redactions import RedactionError, Request, describe, redact, undo
 
     request = None if undo_id is not None else _request(target, author, site, field, reason, requested_by, utc_now())
     if classify(db_path) is Kind.NEW:
@@ -57,8 +57,8 @@ def redact(target: str | None, author: str | None, site: str | None, field: str 
 def _request(target: str | None, author: str | None, site: str | None, field: str | None, reason: str | None,
              requested_by: str | None, now: str) -> Request:
     """Check the options and say what is asked, or refuse in one line."""
-    from archive.redactions import Request
-    from spiders.sites import PROFILES
+    from archivedb.redactions import Request
+    from reading.sites import PROFILES
 
     if not reason or not reason.strip():
         raise CommandError("--reason is required: say why the content is withheld")

@@ -13,7 +13,7 @@ import click
 
 from archive.cli import cli
 from archive.crawl_command import check_sites, fail, report, run_crawl
-from archive.lock import DatabaseLocked, crawl_lock
+from archivedb.lock import DatabaseLocked, crawl_lock
 
 
 @cli.command("reprocess")
@@ -22,8 +22,8 @@ from archive.lock import DatabaseLocked, crawl_lock
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
 def reprocess(sites: tuple[str, ...], db_path: str, quiet: bool) -> None:
     """Re-extract posts and comments from stored captures (offline)."""
-    from archive.database import Kind, classify, open_archive
-    from archive.replay import captured_post_urls
+    from archivedb.database import Kind, classify, open_archive
+    from archivedb.captures import captured_post_urls
 
     check_sites(sites)
     if classify(db_path) is Kind.NEW:

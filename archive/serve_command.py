@@ -2,7 +2,7 @@
 
 The port is bound before anything is announced, so a busy port is one ``error:`` line and exit 2,
 never "Serving …" followed by a crash. SIGTERM (or Ctrl-C) interrupts every running query and
-ends the server at once (``archive.datasette.limits``).
+ends the server at once (``publishing.limits``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import click
 import uvicorn
 
 from archive.cli import CommandError, cli
-from archive.datasette import limits
-from archive.publish import DB_NAME, build_datasette
+from publishing import limits
+from publishing.app import DB_NAME, build_datasette
 
 SHUTDOWN_GRACE = 1.0  # seconds open connections get to finish once a stop is asked for
 

@@ -22,8 +22,8 @@ from archive.crawl_command import EXIT_OK, MARKUP_KIND, PAGE_FAILURE_KINDS, dura
 def status(db_path: str, show: int) -> None:
     """Show the last crawl (and last reprocess) of every site and what went wrong; exit 3 if a
     site's last crawl failed or completed with failures."""
-    from archive.database import open_archive
-    from archive.runs import last_runs
+    from archivedb.database import open_archive
+    from archivedb.runs import last_runs
 
     db = open_archive(db_path, readonly=True)  # never migrates, locks or switches the journal
     runs = last_runs(db)

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.export_source import ExportError, snapshot
+from archivedb.export_source import ExportError, snapshot
 
 RECORD_NAMESPACE = uuid.UUID("6f1b3c1e-5a51-4d43-9a57-2d3e0b6c9a10")
 DECODED_HEADERS = ("content-encoding", "transfer-encoding", "content-length")

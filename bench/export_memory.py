@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.schema import open_db  # noqa: E402
+from archivedb.schema import open_db  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 WORDS = ("recovery treatment naloxone hostel service commissioning peer support harm reduction "

@@ -1,5 +1,5 @@
 """Write a synthetic archive DATABASE of N posts and M comments straight through the database
-layer (``archive.schema.open_db`` + sqlite-utils inserts, FTS triggers included), for the reading
+layer (``archivedb.schema.open_db`` + sqlite-utils inserts, FTS triggers included), for the reading
 room benchmark. Crawling 250,000 comments would take an hour; this takes about two minutes and
 gives the same tables, indexes and full-text indexes a crawl writes.
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.schema import open_db  # noqa: E402
+from archivedb.schema import open_db  # noqa: E402
 
 SITES = {"ddn": "https://www.drinkanddrugsnews.com", "collectivevoice": "https://www.collectivevoice.org.uk"}
 SECTOR_WORDS = (

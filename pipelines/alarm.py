@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.items import CommentItem, PostItem
+from reading.records import CommentItem, PostItem
 
 MARKUP = "markup"
 _DIGIT = re.compile(r"\d")

@@ -1,6 +1,6 @@
 """Strip page furniture from post bodies and sanitise comment bodies.
 
-Pure functions over one lxml parse per body; the strip rules are data (``pipelines.furniture``)
+Pure functions over one lxml parse per body; the strip rules are data (``reading.furniture``)
 plus per-site extras, compiled once per selector tuple. ``CleanPipeline`` is a thin Scrapy
 wrapper over them. Cleaning is idempotent and never raises on broken HTML.
 """
@@ -15,13 +15,13 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipelines import furniture as rules
-from pipelines.items import PostItem
-from pipelines import restore as unmask
-from pipelines.text import tree_text as _tree_text
-from spiders.dom import inner_html as _inner_html
-from spiders.dom import norm as _norm
-from spiders.dom import replace_with_text
+from reading import furniture as rules
+from reading.records import PostItem
+from reading import restore as unmask
+from reading.text import tree_text as _tree_text
+from reading.dom import inner_html as _inner_html
+from reading.dom import norm as _norm
+from reading.dom import replace_with_text
 
 Element = lxml_html.HtmlElement
 

@@ -2,7 +2,7 @@
 every export and every reader of the database gets markup that cannot run script. The raw page
 stays in ``captures``, as fetched, for fidelity and ``reprocess``.
 
-The allow-list is wider than the one used for display (``archive.datasette.sanitise``): the
+The allow-list is wider than the one used for display (``publishing.sanitise``): the
 archive keeps what the article showed (images, video and iframe embeds, classes), but never an
 event handler, ``style``, ``srcdoc``, ``<object>``/``<embed>``, a form, or a URL that is not
 http(s), mailto or relative (no ``javascript:``, no ``data:``).
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from pipelines.items import PostItem
+from reading.records import PostItem
 
 TAGS = frozenset(nh3.ALLOWED_TAGS | {"iframe", "video", "audio", "source", "picture", "track"})
 ATTRIBUTES: dict[str, set[str]] = {

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 
 from lxml import etree, html
 
-from archive.withholding import BODY_FIELDS, Withhold, author_key, withheld_page
-from spiders.comments import _boxes, parse_comments
+from archivedb.withholding import BODY_FIELDS, Withhold, author_key, withheld_page
+from reading.comments import _boxes, parse_comments
 
 WITHHELD_NAME = "[withheld]"
 _RSS_ITEM = re.compile(r"<item\b.*?</item>", re.S)

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from collections.abc import Sequence
 from typing import Any
 
-from pipelines.items import CommentItem, PostItem, SourceComment
+from reading.records import CommentItem, PostItem, SourceComment
 from pipelines.timestamps import normalise_time, time_note
 
 _RELATIVE = re.compile(r"\b(?:ago|yesterday|today|just now)\b", re.IGNORECASE)

@@ -1,6 +1,6 @@
 """Hand items to the archive: one database connection per crawl, batched transactions.
 
-The database work itself lives in ``archive.store``; this pipeline only converts items to rows,
+The database work itself lives in ``archivedb.store``; this pipeline only converts items to rows,
 batches them, keeps the run's ``crawls`` row and counts outcomes in Scrapy stats. A batch is
 written when ``ARCHIVE_BATCH_SIZE`` posts are waiting or ``ARCHIVE_FLUSH_SECONDS`` have passed,
 whichever comes first, and carries the run's counts so far: a SIGKILL loses only the last few
@@ -27,12 +27,12 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, reactor, task, threads
 
-from archive import lock, runs, store
-from archive.clock import utc_now
-from archive.database import ArchiveError
-from archive.schema import open_db
-from archive.withholding import Withhold, withhold_for
-from pipelines.items import (
+from archivedb import lock, runs, store
+from archivedb.clock import utc_now
+from archivedb.database import ArchiveError
+from archivedb.schema import open_db
+from archivedb.withholding import Withhold, withhold_for
+from reading.records import (
     CaptureItem,
     FailureItem,
     NotModifiedItem,

@@ -44,8 +44,8 @@ from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
-from pipelines.items import CommentItem, PostItem
-from spiders.sites import COMMON_DATE_FORMATS
+from reading.records import CommentItem, PostItem
+from reading.sites import COMMON_DATE_FORMATS
 
 SOURCE_MACHINE = "datetime-attr"
 SOURCE_TITLE = "title-attr"

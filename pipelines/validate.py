@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipelines.alarm import markup_problems
-from pipelines.items import PostItem
+from reading.records import PostItem
 from pipelines.values import check_values
 
 

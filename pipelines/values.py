@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.items import PostItem
+from reading.records import PostItem
 
 SQLITE_MIN, SQLITE_MAX = -(2**63), 2**63 - 1
 

@@ -47,4 +47,4 @@ def loads(payload: bytes) -> tuple[bool, Any]:
 def ready() -> None:
     """The first task of every worker: the heavy imports, while robots.txt and sitemaps load."""
     import pipelines.clean  # noqa: F401
-    import spiders.extract  # noqa: F401
+    import reading.extract  # noqa: F401

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from pipelines.items import FailureItem, error_reason
+from reading.records import FailureItem, error_reason
 
 
 class RecordParseErrors:

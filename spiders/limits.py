@@ -23,7 +23,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
-from pipelines.items import FailureItem
+from reading.records import FailureItem
 from spiders.refusals import LimitReached, UrlTooLong
 
 # After the budget, in-flight downloads get this long (plus DOWNLOAD_TIMEOUT) before the spider

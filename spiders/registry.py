@@ -1,9 +1,9 @@
 """One spider class per site profile, so ``scrapy crawl <site>`` finds every site in
-``spiders/sites.py``: a new site is a new profile, not new code."""
+``reading/sites.py``: a new site is a new profile, not new code."""
 
 from __future__ import annotations
 
-from spiders.sites import PROFILES
+from reading.sites import PROFILES
 from spiders.wordpress import WordPressSpider
 
 SPIDERS: dict[str, type[WordPressSpider]] = {

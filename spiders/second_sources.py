@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from archive.clock import utc_now
-from pipelines.items import SourceComment, error_reason
+from archivedb.clock import utc_now
+from reading.records import SourceComment, error_reason
 from pipelines.second_source import html_left_unread
 from spiders.identity import live_form
 from spiders.refusals import failure_kind
-from spiders.sources import (
+from reading.sources import (
     REST_PER_PAGE,
     api_root_from_link_header,
     comment_feed_of,
@@ -38,7 +38,7 @@ from spiders.sources import (
 )
 
 if TYPE_CHECKING:
-    from spiders.extract import PageExtract
+    from reading.extract import PageExtract
     from spiders.wordpress import Thread
 
 MAX_REST_PAGES = 50  # 5,000 comments: beyond that a thread is a forum, and the page is the record

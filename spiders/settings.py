@@ -66,10 +66,10 @@ SPIDER_MIDDLEWARES = {
 DOWNLOADER_MIDDLEWARES = {
     "spiders.limits.RuntimeBudget": 40,  # ARCHIVE_MAX_RUNTIME: refuses new requests once spent
     "spiders.scope.RedirectScope": 610,  # sees each 3xx before RedirectMiddleware (600) follows it
-    "archive.replay.ReplayMiddleware": 50,  # only with ARCHIVE_REPLAY: answers from stored captures
-    "archive.incremental.IncrementalMiddleware": 120,  # skips or conditionally fetches known posts
+    "spiders.replay.ReplayMiddleware": 50,  # only with ARCHIVE_REPLAY: answers from stored captures
+    "spiders.incremental.IncrementalMiddleware": 120,  # skips or conditionally fetches known posts
     # before Scrapy's robots.txt (100) and timeout (350) middlewares: a dead site fails fast
-    "archive.discovery_deadline.DiscoveryDeadline": 90,
+    "spiders.discovery_deadline.DiscoveryDeadline": 90,
 }
 # robots.txt and the first sitemaps: seconds per try and retries. A site that never answers ends
 # its part of the run after 15 s x 2 = 30 s with "no answer from URL after 30 s".

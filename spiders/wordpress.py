@@ -1,4 +1,4 @@
-"""One generic WordPress spider; each site is a ``SiteProfile`` (spiders/sites.py).
+"""One generic WordPress spider; each site is a ``SiteProfile`` (reading/sites.py).
 
 Discovery is what a careful crawler does: robots.txt (obeyed by Scrapy) → its ``Sitemap:`` lines →
 sitemap indexes (core ``wp-sitemap.xml`` or Yoast ``sitemap_index.xml``) → post sitemaps; when a
@@ -19,9 +19,9 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from archive.clock import utc_now
-from archive.discovery_deadline import no_answer
-from pipelines.items import (
+from archivedb.clock import utc_now
+from spiders.discovery_deadline import no_answer
+from reading.records import (
     CaptureItem,
     CommentItem,
     FailureItem,
@@ -31,13 +31,13 @@ from pipelines.items import (
 )
 from pipelines.offload import Offload, offload_for
 from spiders import settings as defaults
-from spiders.comments import RawComment
-from spiders.extract import PageExtract, extract_comment_page, extract_post_page
+from reading.comments import RawComment
+from reading.extract import PageExtract, extract_comment_page, extract_post_page
 from spiders.identity import canonical_post_url, live_form, url_key
 from spiders.refusals import LimitReached, failure_kind
 from spiders.second_sources import SecondSources, SourcePlan
 from spiders.sitemaps import read_sitemap
-from spiders.sites import SiteProfile
+from reading.sites import SiteProfile
 from spiders.urls import (
     OriginMap,
     comment_page_number,
@@ -83,7 +83,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self.allowed_domains = []  # the origin map decides what is internal
         # ``-a urls="URL URL"``: fetch exactly these pages, no discovery (reprocess, spot checks).
         self.urls = urls.split() if isinstance(urls, str) else list(urls or [])
-        self.known_post_urls: set[str] = set()  # filled by archive.incremental when enabled
+        self.known_post_urls: set[str] = set()  # filled by spiders.incremental when enabled
         self._known_by_key: dict[str, str] | None = None
         self._discovered: set[str] = set()  # url_key of every candidate: sitemap variants are one page
         self._posts_read: set[str] = set()  # canonical URLs of posts already read in this crawl
@@ -119,7 +119,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
                     yield request
             return
         # Not held back by Scrapy's own robots.txt fetch (dont_obey_robotstxt): a site that never
-        # answers then costs one short deadline, not two in a row (archive/discovery_deadline.py).
+        # answers then costs one short deadline, not two in a row (spiders/discovery_deadline.py).
         yield Request(f"{self.base_url}/robots.txt", callback=self.parse_robots, errback=self.robots_failed,
                       dont_filter=True, meta={"dont_obey_robotstxt": True, "discovery": True})
 

@@ -11,7 +11,7 @@ import json
 import zlib
 from pathlib import Path
 
-from archive.schema import open_db
+from archivedb.schema import open_db
 
 HOSTILE_POST_HTML = (
     '<p>Hostile post body.</p><script>window.__pwned = "post-script";</script>'

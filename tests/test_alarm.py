@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.alarm import markup_problems
-from pipelines.items import CommentItem, PostItem
+from reading.records import CommentItem, PostItem
 from pipelines.validate import validate_post
 
 URL = "https://www.drinkanddrugsnews.com/x/"

@@ -17,11 +17,11 @@ from lxml import html
 from crawling import crawl, rows
 from mirror import SITES_DIR, MirrorServer
 from pipelines.clean import clean_comment_html, clean_html
-from pipelines.restore import decode_cf_email
-from spiders.body import densest_block, find_body, post_region
-from spiders.dom import inner_html
-from spiders.extract import _repaired_text, extract_post_page
-from spiders.sites import DDN
+from reading.restore import decode_cf_email
+from reading.body import densest_block, find_body, post_region
+from reading.dom import inner_html
+from reading.extract import _repaired_text, extract_post_page
+from reading.sites import DDN
 
 ORIGIN = "https://www.drinkanddrugsnews.com"
 UPLOADS = f"{ORIGIN}/wp-content/uploads/2023/07"

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from selenium.webdriver.common.by import By
 
 from archive.cli import cli
-from archive.withholding import removed_note
+from archivedb.withholding import removed_note
 from publish_fixtures import build_archive
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"

@@ -20,9 +20,9 @@ from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
 from pipelines.clean import CleanPipeline, CleanResult, clean_comment_html, clean_html, html_to_text
-from pipelines.furniture import DEFAULT_STRIP_SELECTORS, DEFAULT_STRIP_TEXT_BLOCKS
-from pipelines.items import CommentItem, FailureItem, PostItem
-from spiders.sites import DDN, PROFILES
+from reading.furniture import DEFAULT_STRIP_SELECTORS, DEFAULT_STRIP_TEXT_BLOCKS
+from reading.records import CommentItem, FailureItem, PostItem
+from reading.sites import DDN, PROFILES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clean"
 MIRRORS = Path(__file__).parent / "sites"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.lock import crawl_lock
+from archivedb.lock import crawl_lock
 from crawling import FAST, ROOT, crawl, rows
 from mirror import SITES_DIR, MirrorServer
 

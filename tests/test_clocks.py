@@ -14,8 +14,8 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import store
-from archive.schema import ensure_db_shape
+from archivedb import store
+from archivedb.schema import ensure_db_shape
 
 SITE = "ddn"
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)

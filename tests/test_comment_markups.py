@@ -27,8 +27,8 @@ from wp import Comment, utc_of, walk  # noqa: E402
 
 from pipelines.clean import clean_comment_html  # noqa: E402
 from pipelines.timestamps import normalise_time  # noqa: E402
-from spiders.extract import extract_post_page  # noqa: E402
-from spiders.sites import DDN  # noqa: E402
+from reading.extract import extract_post_page  # noqa: E402
+from reading.sites import DDN  # noqa: E402
 
 TRUTH = json.loads((SITES_DIR / "themes" / "expected-comments.json").read_text(encoding="utf-8"))
 KNOWN = [p for p in TRUTH["posts"] if p["known"]]

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import cli
-from archive.schema import TABLES, VIEWS
+from archivedb.schema import TABLES, VIEWS
 from publish_fixtures import build_archive
 
 ROOT = Path(__file__).resolve().parent.parent

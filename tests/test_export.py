@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from archive.cli import cli
 from archive.export_command import ExportError, export
-from archive.schema import FLAG, IMAGES, INSTANT, JSON_OBJECT, STRINGS, TABLES, VIEWS
+from archivedb.schema import FLAG, IMAGES, INSTANT, JSON_OBJECT, STRINGS, TABLES, VIEWS
 from publish_fixtures import build_archive
 
 UTC_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -268,7 +268,7 @@ def test_export_needs_exactly_one_source(db_path: Path) -> None:
 def test_every_column_the_dictionary_calls_an_instant_or_a_flag_is_typed_as_one() -> None:
     """The schema's kinds and the data dictionary agree, so a new UTC column or 0/1 flag added to
     one without the other fails here rather than exporting as text or an integer."""
-    from archive.publish import DB_NAME, load_metadata
+    from publishing.app import DB_NAME, load_metadata
 
     described = load_metadata()["databases"][DB_NAME]["tables"]
     for name, kinds in SOURCES.items():

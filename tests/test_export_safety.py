@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import cli
-from archive.export_source import Source
+from archivedb.export_source import Source
 from publish_fixtures import build_archive
 
 PRECIOUS = b"an analyst's earlier export, not to be lost\n"

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from archive.database import APPLICATION_ID, SCHEMA_VERSION, ArchiveError, open_archive
-from archive.publish import build_datasette
-from archive.schema import ensure_db_shape
+from archivedb.database import APPLICATION_ID, SCHEMA_VERSION, ArchiveError, open_archive
+from publishing.app import build_datasette
+from archivedb.schema import ensure_db_shape
 from crawling import ROOT
 from publish_fixtures import build_archive
 

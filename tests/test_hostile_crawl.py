@@ -23,8 +23,8 @@ from hostile_site import (
 )
 from mirror import CONTENT_TYPES, SITES_DIR, MirrorServer
 
-from archive.lock import crawl_lock
-from archive.schema import open_db
+from archivedb.lock import crawl_lock
+from archivedb.schema import open_db
 
 LONG_URL = f"{ORIGIN}/long-{'a' * 2100}/"
 LONG_SITEMAP = f"{ORIGIN}/wp-sitemap-{'b' * 2100}.xml"  # listed in the index: dropped, still accounted for
@@ -216,7 +216,7 @@ def _walk_listings(spider, root_body: str) -> tuple[list[str], list]:
     from scrapy.http import HtmlResponse
 
     from hostile_site import endless_listing
-    from pipelines.items import FailureItem
+    from reading.records import FailureItem
 
     fetched, failed = [], []
     queue = list(spider._listing_request("http://127.0.0.1:9/"))
@@ -346,7 +346,7 @@ def test_a_row_sqlite_refuses_fails_only_its_post(tmp_db: Path) -> None:
 
     from scrapy.utils.test import get_crawler
 
-    from pipelines.items import PostItem
+    from reading.records import PostItem
     from pipelines.store import StorePipeline
 
     crawler = get_crawler(settings_dict={"ARCHIVE_DB": str(tmp_db)})
@@ -510,7 +510,7 @@ def test_author_url_keeps_only_web_addresses() -> None:
 
 
 def test_values_sqlite_cannot_hold_become_problems() -> None:
-    from pipelines.items import CommentItem, PostItem
+    from reading.records import CommentItem, PostItem
     from pipelines.values import check_values
 
     def c(wp_id, parent=None):
@@ -542,7 +542,7 @@ def test_a_meta_refresh_off_the_site_is_refused_before_it_is_sent() -> None:
 def test_a_hard_link_meets_the_same_lock(tmp_path: Path) -> None:
     """A hard link is another name for the same inode: its own ``.lock`` is free, but the flock on
     the database file itself refuses it while a crawl holds the real name."""
-    from archive.lock import DatabaseLocked, acquire, release
+    from archivedb.lock import DatabaseLocked, acquire, release
 
     real = tmp_path / "real" / "archive.db"
     real.parent.mkdir()

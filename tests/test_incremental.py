@@ -37,7 +37,7 @@ def post_paths(server: MirrorServer) -> list[str]:
 def discovery_paths(server: MirrorServer) -> set[str]:
     paths = {"/robots.txt", *server.sitemap_paths()}
     if server.expected["missing_urls"]:  # a broken sitemap: listings and the feed are read as well
-        from spiders.sites import PROFILES
+        from reading.sites import PROFILES
 
         profile = PROFILES[server.expected["site"]]
         paths |= {*profile.listing_paths, profile.feed_path}

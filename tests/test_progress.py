@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.progress import Snapshot, render
+from spiders.progress import Snapshot, render
 from crawling import FAST, ROOT
 
 README = (ROOT / "README.md").read_text()

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import cli
-from archive.publish import ArchiveUnavailable, build_datasette
+from publishing.app import ArchiveUnavailable, build_datasette
 from publish_fixtures import build_archive
 
 

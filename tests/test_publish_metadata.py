@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from archive.cli import cli
 from archive.docs_command import DICTIONARY_PATH, UNDOCUMENTED, render_data_dictionary
-from archive.publish import DB_NAME, load_metadata
-from archive.schema import TABLES, VIEWS, open_db
+from publishing.app import DB_NAME, load_metadata
+from archivedb.schema import TABLES, VIEWS, open_db
 
 FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
 

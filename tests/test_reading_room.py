@@ -14,9 +14,9 @@ from xml.etree import ElementTree
 import lxml.html
 import pytest
 
-from archive.datasette.snippets import WINDOW_CHARS
-from archive.publish import build_datasette
-from archive.schema import open_db
+from publishing.snippets import WINDOW_CHARS
+from publishing.app import build_datasette
+from archivedb.schema import open_db
 from publish_fixtures import HOSTILE_CAPTURE_HTML, build_archive
 
 POST_123 = "/archive/posts/ddn~3Apost~3A123"

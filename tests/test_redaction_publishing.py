@@ -26,8 +26,8 @@ from click.testing import CliRunner
 from archive.cli import cli
 from archive.datapackage import PUBLIC
 from archive.export_writers import FORMATS
-from archive.publish import build_datasette
-from archive.withholding import NAME_WITHHELD, removed_note
+from publishing.app import build_datasette
+from archivedb.withholding import NAME_WITHHELD, removed_note
 from publish_fixtures import build_archive
 
 POST_123 = "/archive/posts/ddn~3Apost~3A123"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import crawl_command, database, runs
-from archive.clock import utc_now
+from archive import crawl_command
+from archivedb import database, runs
+from archivedb.clock import utc_now
 
 
 def test_report_reads_the_archive_without_opening_it_for_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

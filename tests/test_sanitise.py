@@ -6,7 +6,7 @@ from __future__ import annotations
 import nh3
 import pytest
 
-from archive.datasette import sanitise
+from publishing import sanitise
 
 HOSTILE = ('<p onclick="x()">Hi <a href="/about">about</a> <a href="javascript:alert(1)">js</a>'
            '<script>alert(1)</script><img src="/a.png"><!-- c --><style>p{}</style></p>')

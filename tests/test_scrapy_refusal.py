@@ -11,7 +11,7 @@ from pathlib import Path
 
 from crawling import ROOT
 
-from archive.lock import crawl_lock, lock_path_for
+from archivedb.lock import crawl_lock, lock_path_for
 
 
 def scrapy_crawl(base_url: str, db: Path) -> subprocess.CompletedProcess[str]:

@@ -8,10 +8,10 @@ import json
 import pytest
 from lxml import html
 
-from pipelines.items import CommentItem, PostItem, SourceComment
+from reading.records import CommentItem, PostItem, SourceComment
 from pipelines.second_source import html_left_unread, merge_second_sources
-from spiders.comments import RawComment
-from spiders.sources import (
+from reading.comments import RawComment
+from reading.sources import (
     advertised_sources,
     api_root_from_link_header,
     comment_feed_of,

@@ -8,9 +8,9 @@ import pytest
 from lxml import html
 
 from mirror import SITES_DIR
-from spiders.comments import parse_comments
-from spiders.post import read_post_page
-from spiders.sites import COLLECTIVE_VOICE, DDN
+from reading.comments import parse_comments
+from reading.post import read_post_page
+from reading.sites import COLLECTIVE_VOICE, DDN
 from spiders.urls import OriginMap, comment_page_number, followable, post_url_of, without_private_params
 from spiders.wordpress import _page_number
 
@@ -137,7 +137,7 @@ def test_a_callback_error_becomes_a_parse_failure_row():
 
     from scrapy.http import HtmlResponse
 
-    from pipelines.items import FailureItem
+    from reading.records import FailureItem
     from spiders.errors import RecordParseErrors
 
     stats = SimpleNamespace(values={}, inc_value=lambda key: stats.values.__setitem__(key, stats.values.get(key, 0) + 1))
@@ -158,7 +158,7 @@ def test_a_callback_error_becomes_a_parse_failure_row():
 ])
 def test_subtree_index_answers_like_lxml_selectors(path):
     """The one-walk index must pick the same element lxml's selectors would."""
-    from spiders.dom import SubtreeIndex, first
+    from reading.dom import SubtreeIndex, first
 
     selectors = ("[itemprop=author] [itemprop=name]", "cite.fn", "b.fn", ".fn", "[class*=comment__author]",
                  ".comment-metadata a", "a.comment-time-link", "[class*=comment__date]", ".comment-content",
@@ -173,7 +173,7 @@ def test_subtree_index_answers_like_lxml_selectors(path):
 
 
 def test_a_failure_without_a_message_still_has_a_reason() -> None:
-    from pipelines.items import error_reason
+    from reading.records import error_reason
 
     class QuietError(Exception):
         """The peer hung up.

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
 
-from pipelines.items import CommentItem, FailureItem, PostItem
+from reading.records import CommentItem, FailureItem, PostItem
 from pipelines.timestamps import TimeResult, TimestampsPipeline, clean_text, normalise_time
-from spiders.sites import COLLECTIVE_VOICE, COMMON_DATE_FORMATS, DDN
+from reading.sites import COLLECTIVE_VOICE, COMMON_DATE_FORMATS, DDN
 
 LONDON = ZoneInfo("Europe/London")
 FORMATS = COLLECTIVE_VOICE.date_formats

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from archive.export_command import export
-from archive.publish import build_datasette
-from archive.schema import VIEWS, open_db
+from publishing.app import build_datasette
+from archivedb.schema import VIEWS, open_db
 from publish_fixtures import build_archive
 
 

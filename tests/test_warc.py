@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.cli import cli
-from archive.schema import open_db
-from archive.store import save_captures
+from archivedb.schema import open_db
+from archivedb.store import save_captures
 from archive.warc_export import payload_digest, record_id
 from publish_fixtures import build_archive
 
