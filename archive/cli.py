@@ -7,7 +7,9 @@ are imported only when their command runs, so a nightly crawl never loads Datase
 from __future__ import annotations
 
 import importlib
-from typing import Any
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -23,6 +25,13 @@ COMMAND_MODULES = {
 
 
 EXIT_COULD_NOT_RUN = 2
+DEFAULT_DB = "archive.db"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(help_text: str = "Archive database.") -> Callable[[F], F]:
+    """The ``--db PATH`` every command takes, declared once so its name and default never drift."""
+    return click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help=help_text)
 
 
 class CommandError(click.ClickException):
@@ -45,6 +54,26 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except ArchiveError as exc:
             raise CommandError(str(exc)) from None
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        """Click's own usage errors (unknown option, bad choice) become the same one line as every
+        other refusal, ``error: …`` and exit 2, instead of a usage block and ``Error:``."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = f" (see {exc.ctx.command_path} --help)" if exc.ctx else ""
+            click.echo(f"error: {exc.format_message()}{where}", err=True)
+            sys.exit(EXIT_COULD_NOT_RUN)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMAND_MODULES))

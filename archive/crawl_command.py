@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import click
 
-from archive.cli import CommandError, cli
+from archive.cli import CommandError, cli, db_option
 from archive.crawl_inputs import base_url_problem, setting_problem
 from archivedb.lock import DatabaseLocked, crawl_lock
 from spiders.progress import Progress
@@ -40,7 +40,7 @@ def check_sites(names: list[str] | tuple[str, ...]) -> None:
 
 @cli.command("crawl")
 @click.argument("sites", nargs=-1)
-@click.option("--db", "db_path", default="archive.db", show_default=True, help="SQLite database to write.")
+@db_option("SQLite database to write.")
 @click.option("--base-url", "base_urls", multiple=True, metavar="SITE=URL",
               help="Crawl a mirror of SITE at URL (same paths); stored URLs stay the live ones.")
 @click.option("--full", is_flag=True, help="Re-fetch everything, ignoring what earlier crawls saw.")
@@ -175,7 +175,8 @@ def summary_line(row: dict[str, Any], page_failures: int, markup: int = 0) -> st
     return (
         f"{row['site']}: {row['status']} (crawl #{row['id']}) — {row['pages_fetched']} pages, "
         f"posts {row['posts_new']} new / {row['posts_updated']} updated / {row['posts_unchanged']} unchanged"
-        f" / {row['posts_gone']} gone / {row['posts_skipped'] or 0} skipped as unchanged, comments {row['comments_new']} new / {row['comments_updated']} changed"
+        f" / {row['posts_gone']} gone / {row['posts_skipped'] or 0} skipped as unchanged,"
+        f" comments {row['comments_new']} new / {row['comments_updated']} changed"
         f" / {row['comments_removed']} removed, {row['times_unparsed']} times without an instant, "
         f"{page_failures} failed pages, {markup} markup problems, {row['errors']} problems recorded, took {duration(row)}"
     )

@@ -9,18 +9,18 @@ source and licence of each site. The directory appears only when complete.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from archive.export_command import column_descriptions, widened_notes
-from archivedb.export_source import Column, Source, snapshot, table_source
 from archive.export_writers import write
 from archive.output_file import atomic_directory
-from publishing.app import DB_NAME, load_metadata
+from archivedb.export_source import Column, Source, snapshot, table_source
 from archivedb.schema import JSON_OBJECT, TABLES, VIEWS
+from publishing.app import DB_NAME, load_metadata
 
 PUBLIC = tuple(t.name for t in TABLES if t.public) + tuple(v.name for v in VIEWS)
 
@@ -67,7 +67,7 @@ def _package(metadata: dict[str, Any], resources: list[dict[str, Any]]) -> dict[
         "name": "sector-archive",
         "title": metadata.get("title", "Sector Archive"),
         "description": metadata["databases"][DB_NAME].get("description", ""),
-        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "sources": [{"title": p.title, "path": f"{p.origin}/"} for p in PROFILES.values()],
         "licenses": [{"name": "other-closed", "title": f"{p.title}: {metadata.get('license', '')}",
                       "path": f"{p.origin}/"} for p in PROFILES.values()],

@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from archive.cli import cli
-from publishing.app import DB_NAME, load_metadata
 from archivedb.schema import FLAG, IMAGES, INSTANT, JSON_OBJECT, STRINGS, TABLES, VIEWS, ensure_db_shape
+from publishing.app import DB_NAME, load_metadata
 
 DICTIONARY_PATH = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "FLOAT", bytes: "BLOB"}

@@ -15,10 +15,10 @@ from typing import BinaryIO
 
 import click
 
-from archive.cli import CommandError, cli
-from archivedb.export_source import ExportError, Source, query_source, snapshot, table_source
+from archive.cli import CommandError, cli, db_option
 from archive.export_writers import EXTENSIONS, FORMATS, write
 from archive.output_file import OutputError, atomic_file, check_output
+from archivedb.export_source import ExportError, Source, query_source, snapshot, table_source
 from publishing.app import DB_NAME, ArchiveUnavailable, check_archive, load_metadata
 
 __all__ = ["ExportError", "export", "column_descriptions"]
@@ -68,8 +68,7 @@ def format_for(output: str, fmt: str | None) -> str:
 @cli.command("export")
 @click.argument("source", required=False)
 @click.option("--sql", help="A SELECT query to export instead of a table or view.")
-@click.option("--db", "db_path", default="archive.db", show_default=True,
-              type=click.Path(dir_okay=False), help="Archive database to read.")
+@db_option("Archive database to read.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
               help="Output format (default: from the output file's extension; csv on stdout).")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write; - for stdout.")

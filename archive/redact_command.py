@@ -7,9 +7,14 @@ was withheld, never the content. See README, "Privacy and takedown requests".
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from archive.cli import CommandError, cli
+from archive.cli import CommandError, cli, db_option
+
+if TYPE_CHECKING:
+    from archivedb.redactions import Request
 
 
 @cli.command("redact")
@@ -22,14 +27,14 @@ from archive.cli import CommandError, cli
 @click.option("--requested-by", help="Who asked (free text).")
 @click.option("--undo", "undo_id", type=int, metavar="ID",
               help="Stop withholding redaction ID; the next crawl stores the content again if still live.")
-@click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive database.")
+@db_option("Archive database.")
 def redact(target: str | None, author: str | None, site: str | None, field: str | None, reason: str | None,
            requested_by: str | None, undo_id: int | None, db_path: str) -> None:
     """Withhold a comment (COMMENT_ID), a post (POST_ID) or a commenter's comments everywhere."""
     from archivedb.clock import utc_now
     from archivedb.database import Kind, classify, open_archive
     from archivedb.lock import DatabaseLocked, crawl_lock
-    from archivedb.redactions import RedactionError, Request, describe, redact, undo
+    from archivedb.redactions import RedactionError, describe, redact, undo
 
     request = None if undo_id is not None else _request(target, author, site, field, reason, requested_by, utc_now())
     if classify(db_path) is Kind.NEW:

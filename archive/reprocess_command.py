@@ -11,19 +11,19 @@ import sys
 
 import click
 
-from archive.cli import cli
+from archive.cli import cli, db_option
 from archive.crawl_command import check_sites, fail, report, run_crawl
 from archivedb.lock import DatabaseLocked, crawl_lock
 
 
 @cli.command("reprocess")
 @click.option("--site", "sites", multiple=True, help="Only this site (repeatable; default: every captured site).")
-@click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive database.")
+@db_option("Archive database.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
 def reprocess(sites: tuple[str, ...], db_path: str, quiet: bool) -> None:
     """Re-extract posts and comments from stored captures (offline)."""
-    from archivedb.database import Kind, classify, open_archive
     from archivedb.captures import captured_post_urls
+    from archivedb.database import Kind, classify, open_archive
 
     check_sites(sites)
     if classify(db_path) is Kind.NEW:

@@ -16,7 +16,7 @@ from types import FrameType
 import click
 import uvicorn
 
-from archive.cli import CommandError, cli
+from archive.cli import CommandError, cli, db_option
 from publishing import limits
 from publishing.app import DB_NAME, build_datasette
 
@@ -32,7 +32,7 @@ class ArchiveServer(uvicorn.Server):
 
 
 @cli.command("serve")
-@click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive database to publish.")
+@db_option("Archive database to publish.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")

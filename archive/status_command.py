@@ -12,12 +12,12 @@ from typing import Any
 
 import click
 
-from archive.cli import cli
+from archive.cli import cli, db_option
 from archive.crawl_command import EXIT_OK, MARKUP_KIND, PAGE_FAILURE_KINDS, duration, run_exit_code, summary_line
 
 
 @cli.command("status")
-@click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive database.")
+@db_option("Archive database.")
 @click.option("--failures", "show", default=10, show_default=True, help="Failures to list per run.")
 def status(db_path: str, show: int) -> None:
     """Show the last crawl (and last reprocess) of every site and what went wrong; exit 3 if a

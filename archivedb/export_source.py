@@ -23,7 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from archivedb.database import open_archive
-from archivedb.schema import FLAG, IMAGE_FIELDS, IMAGES, INSTANT, JSON_OBJECT, STRINGS, TABLES, VIEWS, View, view_sql
+from archivedb.schema import FLAG, IMAGE_FIELDS, IMAGES, INSTANT, JSON_OBJECT, STRINGS, TABLES, VIEWS, view_sql
 
 # A batch is held three times over (SQLite's row tuples, converted values, Arrow arrays), each
 # value costing ~64 bytes of Python beside its data: ~8 MiB of data keeps a batch near 50 MiB.
@@ -279,7 +279,7 @@ _KIND_WORDS = {INSTANT: "UTC ISO 8601 instants", FLAG: "0 or 1", STRINGS: "JSON 
 
 def _ints_exact_as_float(stats: dict) -> bool:
     low, high = stats["min"], stats["max"]
-    return low is None or (-EXACT_FLOAT_INT <= low and high <= EXACT_FLOAT_INT)
+    return low is None or (low >= -EXACT_FLOAT_INT and high <= EXACT_FLOAT_INT)
 
 
 def _declared_type(declared: str) -> pa.DataType | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from archivedb.database import ArchiveError, open_archive
 
@@ -49,7 +49,7 @@ def _older_than(stamp: str | None, now: datetime, days: int) -> bool | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return now - moment > timedelta(days=days)
 
 

@@ -32,7 +32,7 @@ import sqlite_utils
 
 from archivedb.ids import comment_id, post_id
 from archivedb.schema import EXTRACTOR_VERSION
-from archivedb.withholding import COMMENT_FIELDS, BODY_FIELDS, author_key, author_rules, blank, fields_of
+from archivedb.withholding import BODY_FIELDS, COMMENT_FIELDS, author_key, author_rules, blank, fields_of
 
 POST_CONTENT = ("title", "author", "published", "modified", "standfirst", "body_html", "categories", "tags")
 COMMENT_CONTENT = ("author", "author_url", "posted_raw", "body_html", "kind", "parent_wp_id")

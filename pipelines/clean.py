@@ -10,20 +10,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from reading import furniture as rules
-from reading.records import PostItem
 from reading import restore as unmask
-from reading.text import tree_text as _tree_text
 from reading.dom import inner_html as _inner_html
 from reading.dom import norm as _norm
 from reading.dom import replace_with_text
+from reading.records import PostItem
+from reading.text import tree_text as _tree_text
 
-Element = lxml_html.HtmlElement
+Element: TypeAlias = lxml_html.HtmlElement
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)

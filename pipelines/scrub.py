@@ -12,7 +12,6 @@ them) are also replaced wherever else they appear: a quote, a "Reply to NAME" la
 from __future__ import annotations
 
 import codecs
-import hashlib
 import html as html_lib
 import json
 import re

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from reading.records import CommentItem, PostItem, SourceComment
 from pipelines.timestamps import normalise_time, time_note
+from reading.records import CommentItem, PostItem, SourceComment
 
 _RELATIVE = re.compile(r"\b(?:ago|yesterday|today|just now)\b", re.IGNORECASE)
 HOUR = 3600
@@ -96,7 +96,8 @@ def _merge_comment(item: PostItem, comment: CommentItem, stated: list[SourceComm
             counts["filled_author"] += 1
         elif comment.kind == "comment" and _same_name(comment.author) != _same_name(named.author):
             item.problems.append((url, "markup", f"comment {comment.wp_id}: the page names its author "
-                                                 f"{comment.author!r} but the {_SOURCE_NAMES[named.source]} says {named.author!r}"))
+                                                 f"{comment.author!r} but the {_SOURCE_NAMES[named.source]} "
+                                                 f"says {named.author!r}"))
             counts["markup_disagrees"] += 1
     for sc in stated:
         if sc.parent_known and sc.parent_wp_id != comment.parent_wp_id:

@@ -32,6 +32,8 @@ from archivedb.clock import utc_now
 from archivedb.database import ArchiveError
 from archivedb.schema import open_db
 from archivedb.withholding import Withhold, withhold_for
+from pipelines.scrub import scrub
+from pipelines.timestamps import leaves_time_unread
 from reading.records import (
     CaptureItem,
     FailureItem,
@@ -39,8 +41,6 @@ from reading.records import (
     PostItem,
     error_reason,
 )
-from pipelines.timestamps import leaves_time_unread
-from pipelines.scrub import scrub
 
 # What one row can make SQLite refuse (a value it cannot bind, a constraint): only that post is lost.
 ROW_ERRORS = (OverflowError, sqlite3.IntegrityError, sqlite3.InterfaceError, TypeError, ValueError)

@@ -218,7 +218,7 @@ def _dateparser_local(text: str, zone: ZoneInfo, relative_base: datetime | None)
     if first is None:
         return None
     if first == _dateparse(text, _BASE_B)[0]:
-        return first if _FULL_DATE <= set(parts) else None  # "July 2019" is not an instant
+        return first if set(parts) >= _FULL_DATE else None  # "July 2019" is not an instant
     if relative_base is None or not _RELATIVE_WORDS.search(text):
         return None
     return _dateparse(text, _local_naive(relative_base, zone))[0]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pipelines.alarm import markup_problems
-from reading.records import PostItem
 from pipelines.values import check_values
+from reading.records import PostItem
 
 
 def validate_post(item: PostItem) -> list[tuple[str, str, str]]:

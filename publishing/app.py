@@ -13,24 +13,21 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import yaml
+import datasette.handle_exception  # after datasette.app: imported first, it would register no hook
 from datasette.app import Datasette
 from datasette.plugins import pm
-
-import datasette.handle_exception  # after datasette.app: imported first, it would register no hook
 
 from archivedb.database import ArchiveError, check_path, open_archive, readonly_uri, snapshot_only
 from publishing import hooks, limits
 from publishing.cache import CachedDatabase
+from publishing.metadata import DB_NAME, project_metadata
 
 # Datasette prints every request's exception with ``rich`` when it is installed (the dev tools
 # bring it in), local variables included: seconds of work on each interrupted query, and row
 # values in the server's log. The error page is unchanged; the console gets nothing.
 datasette.handle_exception.rich = None
 
-DB_NAME = "archive"
 DATASETTE_DIR = Path(__file__).parent
-METADATA_PATH = DATASETTE_DIR / "metadata.yml"
 TEMPLATE_DIR = DATASETTE_DIR / "templates"
 STATIC_DIR = DATASETTE_DIR / "static"
 STATIC_MOUNT = "archive-static"
@@ -71,14 +68,18 @@ class ReadOnlyDatabase(CachedDatabase, limits.TimeLimitedDatabase):
     def connect(self, write: bool = False) -> sqlite3.Connection:
         immutable = not self.is_mutable or snapshot_only(self.path)
         conn = sqlite3.connect(readonly_uri(self.path, immutable=immutable), uri=True, check_same_thread=False)
-        self._all_file_connections.append(conn)
+        self.__dict__.setdefault("archive_connections", []).append(conn)
         return conn
+
+    def close(self) -> None:
+        """Close every connection this database opened (ours, not Datasette's private list)."""
+        for conn in self.__dict__.pop("archive_connections", []):
+            conn.close()
 
 
 def load_metadata() -> dict[str, Any]:
     """The archive's Datasette metadata (titles, descriptions, facets, canned queries)."""
-    with METADATA_PATH.open(encoding="utf-8") as f:
-        metadata: dict[str, Any] = yaml.safe_load(f)
+    metadata = project_metadata()
     metadata.setdefault("extra_css_urls", [f"/{STATIC_MOUNT}/archive.css"])
     return metadata
 

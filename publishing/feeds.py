@@ -8,12 +8,13 @@ Entry content is archived HTML, so it is sanitised like every page that shows it
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from datasette.utils.asgi import Response
 
+from publishing.metadata import queries
 from publishing.sanitise import clean_html
 
 REQUIRED = ("atom_id", "atom_title", "atom_updated")
@@ -28,7 +29,7 @@ def render_atom(datasette: Any, request: Any, columns: list[str], rows: list[Any
                 database: str) -> Response:
     if not can_render_atom(columns):
         return Response.text(f"an Atom feed needs the columns {', '.join(REQUIRED)}", status=400)
-    metadata = (datasette.metadata("queries", database=database) or {}).get(query_name or "", {})
+    metadata = queries().get(query_name or "", {})
     title = metadata.get("title", query_name or "Sector Archive") if isinstance(metadata, dict) else query_name
     site = request.args.get("site")
     if site:
@@ -65,4 +66,4 @@ def _entry(datasette: Any, request: Any, e: dict[str, Any]) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -7,21 +7,28 @@ other Datasette alone.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
+from publishing import pages
+from publishing.comment_page import comment_page_vars
 from publishing.facets import JsonArrayFacet, YearFacet
 from publishing.feeds import can_render_atom, render_atom
 from publishing.fts import fts_phrase, fts_query
-from publishing.snippets import bracketed
-from publishing import pages
-from publishing.comment_page import comment_page_vars
+from publishing.metadata import table as table_metadata
 from publishing.post_page import post_page_vars
+from publishing.snippets import bracketed
 from publishing.tables import (
-    READING_COLUMNS, TIME_COLUMNS, all_columns_url, column_help, render_table_cell, with_reading_columns,
+    READING_COLUMNS,
+    TIME_COLUMNS,
+    all_columns_url,
+    column_help,
+    render_table_cell,
+    with_reading_columns,
 )
 
 MARKER = "archive_database"
@@ -74,7 +81,7 @@ def extra_template_vars(view_name: str, database: str | None, table: str | None,
 
 
 def _table_vars(datasette: Any, database: str, table: str, request: Any) -> dict[str, Any]:
-    metadata, column_descriptions = column_help(datasette.table_metadata(database, table))
+    metadata, column_descriptions = column_help(table_metadata(table))
     shown = request.args.getlist("_col")
     reading = list(READING_COLUMNS.get(table, ()))
     all_url = None

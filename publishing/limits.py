@@ -25,8 +25,9 @@ import re
 import sqlite3
 import threading
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 from datasette import hookimpl
 from datasette.database import Database, QueryInterrupted
@@ -72,7 +73,7 @@ class TimeLimitedDatabase(Database):
         future = asyncio.get_running_loop().run_in_executor(pool, self._run, fn, limit)
         try:
             return await asyncio.wait_for(asyncio.shield(future), limit + GRACE)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             _runaways.add(future)
             self._pool = None
             pool.shutdown(wait=False)  # idle threads exit; the busy one when SQLite lets go
@@ -84,7 +85,7 @@ class TimeLimitedDatabase(Database):
         conn = getattr(local, "conn", None)
         if conn is None:
             conn = local.conn = self.connect()
-            self.ds._prepare_connection(conn, self.name)
+            prepare(conn, self.ds, self.name)
         _budget.left = MAX_RESULT_BYTES
         timer = threading.Timer(limit, conn.interrupt)
         timer.daemon = True
@@ -196,7 +197,7 @@ def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
 
             try:
                 await asyncio.wait_for(app(scope, receive, tracking_send), deadline)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 if not started:
                     await _plain(send, 503, f"503 This request took longer than {deadline:g} s and was stopped.\n".encode())
 
@@ -221,3 +222,12 @@ async def _plain(send: Any, status: int, body: bytes) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
     await send({"type": "http.response.body", "body": body})
+
+
+def prepare(conn: sqlite3.Connection, datasette: Any, database: str) -> None:
+    """What Datasette does to each connection it opens, done through public API only: rows as
+    ``sqlite3.Row``, undecodable text replaced, then every plugin's ``prepare_connection`` hook
+    (ours registers the search functions)."""
+    conn.row_factory = sqlite3.Row
+    conn.text_factory = lambda b: str(b, "utf-8", "replace")
+    pm.hook.prepare_connection(conn=conn, database=database, datasette=datasette)

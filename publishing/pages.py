@@ -11,13 +11,22 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 
 from publishing.captures import (
-    CAPTURE_PAGE_CSP, FRAME_CSP, load_capture, load_capture_body,
+    CAPTURE_PAGE_CSP,
+    FRAME_CSP,
+    load_capture,
+    load_capture_body,
 )
-from publishing.charts import bar_chart_svg, legend, monthly_series, shared_months, Series
 from publishing.changes import (
-    BadPeriod, choose_period, load_changes, next_comment_text, next_post_text, recent_crawls,
+    BadPeriod,
+    choose_period,
+    load_changes,
+    next_comment_text,
+    next_post_text,
+    recent_crawls,
 )
+from publishing.charts import Series, bar_chart_svg, legend, monthly_series, shared_months
 from publishing.diff import word_diff
+from publishing.metadata import queries
 from publishing.post_page import comment_anchor, times
 from publishing.search import BadSearch, SearchForm, run_search
 
@@ -174,20 +183,20 @@ async def dashboard(datasette: Any, request: Any) -> Response:
     server-side SVG charts, each with its numbers as a table."""
     database = _database(datasette)
     db = datasette.get_database(database)
-    queries = datasette.metadata("queries", database=database) or {}
-    rows = {name: [tuple(r) for r in (await db.execute(queries[name]["sql"])).rows]
+    canned = queries()
+    rows = {name: [tuple(r) for r in (await db.execute(canned[name]["sql"])).rows]
             for name in (*MONTHLY_CHARTS, "failures_per_crawl")}
     months = shared_months(*(rows[name] for name in MONTHLY_CHARTS))
     charts = []
     for name in MONTHLY_CHARTS:
         series = monthly_series(rows[name], months, CHANGE_ORDER if name == "changes_per_month" else None)
-        charts.append(_chart(datasette, database, name, queries[name], series, bar_chart_svg(queries[name]["title"], series)))
+        charts.append(_chart(datasette, database, name, canned[name], series, bar_chart_svg(canned[name]["title"], series)))
     crawls = rows["failures_per_crawl"]
     failures = Series([str(r[0]) for r in crawls], sorted({r[1] for r in crawls if r[1]}),
                       {(str(r[0]), r[1]): r[4] for r in crawls if r[4]})
     labels = {str(r[0]): (r[2] or "")[:7] for r in crawls}
-    charts.append(_chart(datasette, database, "failures_per_crawl", queries["failures_per_crawl"], failures,
-                         bar_chart_svg(queries["failures_per_crawl"]["title"], failures, axis="crawl", labels=labels)))
+    charts.append(_chart(datasette, database, "failures_per_crawl", canned["failures_per_crawl"], failures,
+                         bar_chart_svg(canned["failures_per_crawl"]["title"], failures, axis="crawl", labels=labels)))
     return await _html(datasette, request, "archive_dashboard.html", {"charts": charts, "database": database,
                                                                      "alarms": await _alarms(datasette, database),
                                                                      "first_month": months[0] if months else None,

@@ -7,7 +7,7 @@ Loaded by the ``extra_template_vars`` hook for ``row-archive-posts.html``.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -120,7 +120,7 @@ def times(utc_iso: str | None) -> dict[str, str] | None:
     if not utc_iso:
         return None
     try:
-        instant = datetime.strptime(utc_iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        instant = datetime.strptime(utc_iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
         return None
     local = instant.astimezone(LONDON)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import TypeAlias
 
 from lxml import etree, html
 
 from reading.dom import css, norm
 
-Element = html.HtmlElement
+Element: TypeAlias = html.HtmlElement
 
 # Where a theme prints the post (post_class on article/div, block themes' main), in preference order.
 ARTICLE_SELECTORS = ("article[class*=type-]", "div[class*=type-][id^=post-]", "article", "main")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 # Where themes and page builders print ``the_content``, in preference order: builders' post-content
 # modules first (a theme may wrap them, or print an empty ``.entry-content`` beside them), then the
 # classic containers. Block themes print ``.entry-content.wp-block-post-content``.

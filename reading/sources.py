@@ -122,7 +122,8 @@ def parse_rest_comments(body: bytes) -> list[SourceComment]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"not a REST comments page: {exc}") from None
     if not isinstance(data, list):
-        raise ValueError("not a REST comments page: " + (str(data.get("code")) if isinstance(data, dict) else type(data).__name__))
+        what = str(data.get("code")) if isinstance(data, dict) else type(data).__name__
+        raise ValueError("not a REST comments page: " + what)
     found: list[SourceComment] = []
     for entry in data:
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), int):

@@ -12,11 +12,12 @@ from reading import furniture as rules
 from reading.dom import norm
 
 # These start a new paragraph; <br> starts a new line within one.
-_BLOCK_TAGS = frozenset(
-    "p div section article header footer aside nav main h1 h2 h3 h4 h5 h6 ul ol li dl dt dd "
-    "blockquote figure figcaption pre table thead tbody tfoot tr td th caption hr address details "
-    "summary center fieldset iframe video audio".split()
-)
+_BLOCK_TAGS = frozenset([
+    "p", "div", "section", "article", "header", "footer", "aside", "nav", "main", "h1", "h2", "h3",
+    "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "figure", "figcaption",
+    "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "hr", "address",
+    "details", "summary", "center", "fieldset", "iframe", "video", "audio",
+])
 _SKIP_TEXT_TAGS = frozenset(rules.DEFAULT_STRIP_TAGS)
 _BR = object()
 

@@ -21,7 +21,7 @@ where it stopped instead of starting over.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
@@ -40,7 +40,7 @@ class IncrementalMiddleware:
         self.recent_days = settings.getint("ARCHIVE_RECENT_DAYS", 30)
         self.revisit_days = settings.getint("ARCHIVE_REVISIT_DAYS", 30)
         self.known: dict[str, Known] = {}
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:

@@ -24,10 +24,8 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from archivedb.clock import utc_now
-from reading.records import SourceComment, error_reason
 from pipelines.second_source import html_left_unread
-from spiders.identity import live_form
-from spiders.refusals import failure_kind
+from reading.records import SourceComment, error_reason
 from reading.sources import (
     REST_PER_PAGE,
     api_root_from_link_header,
@@ -36,6 +34,8 @@ from reading.sources import (
     parse_rest_comments,
     rest_comments_url,
 )
+from spiders.identity import live_form
+from spiders.refusals import failure_kind
 
 if TYPE_CHECKING:
     from reading.extract import PageExtract

@@ -20,7 +20,9 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from archivedb.clock import utc_now
-from spiders.discovery_deadline import no_answer
+from pipelines.offload import Offload, offload_for
+from reading.comments import RawComment
+from reading.extract import PageExtract, extract_comment_page, extract_post_page
 from reading.records import (
     CaptureItem,
     CommentItem,
@@ -29,15 +31,13 @@ from reading.records import (
     PostItem,
     error_reason,
 )
-from pipelines.offload import Offload, offload_for
+from reading.sites import SiteProfile
 from spiders import settings as defaults
-from reading.comments import RawComment
-from reading.extract import PageExtract, extract_comment_page, extract_post_page
+from spiders.discovery_deadline import no_answer
 from spiders.identity import canonical_post_url, live_form, url_key
 from spiders.refusals import LimitReached, failure_kind
 from spiders.second_sources import SecondSources, SourcePlan
 from spiders.sitemaps import read_sitemap
-from reading.sites import SiteProfile
 from spiders.urls import (
     OriginMap,
     comment_page_number,
@@ -49,7 +49,8 @@ from spiders.urls import (
 
 # Sitemaps of things that are never posts (WordPress core and Yoast names).
 _SKIP_SITEMAP = re.compile(r"taxonomies|users|posts-page|page-sitemap|category-sitemap|tag-sitemap|author-sitemap")
-LISTING_LINKS = ".entry-title a, h2 a[rel=bookmark], h3 a[rel=bookmark], article a[rel=bookmark], .post-title a, .read-more a, a.more-link"
+LISTING_LINKS = (".entry-title a, h2 a[rel=bookmark], h3 a[rel=bookmark], article a[rel=bookmark], .post-title a,"
+                 " .read-more a, a.more-link")
 PAGINATION_LINKS = "a.next, .nav-previous a, .pagination a, a.page-numbers, .nav-links a"
 _LISTING_PAGE = re.compile(r"/page/(\d+)/?$")  # WordPress's pretty pagination: <listing>/page/N/
 
