@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import closing
 from typing import Any, NoReturn
 
 import click
 
 from archive.cli import CommandError, cli, db_option
 from archive.crawl_inputs import base_url_problem, setting_problem
+from archive.run_report import report
 from archivedb.lock import DatabaseLocked, crawl_lock
-from spiders.progress import Progress
-
-EXIT_OK, EXIT_COULD_NOT_RUN, EXIT_WITH_FAILURES = 0, 2, 3
-PAGE_FAILURE_KINDS = ("http", "network", "gone", "parse", "scope", "redirect", "too_large", "too_long", "limit")
-MARKUP_KIND = "markup"  # the alarm: a page stored but not fully understood (pipelines.alarm)
 
 
 def fail(message: str) -> NoReturn:
@@ -82,6 +77,7 @@ def run_crawl(names: list[str], db_path: str, mirrors: dict[str, str], *, full: 
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from spiders.progress import Progress
     from spiders.registry import spider_class
 
     settings = get_project_settings()
@@ -118,83 +114,6 @@ def _quiet_noisy_loggers() -> None:
 
     for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-
-
-def report(results: list[dict[str, Any]], db_path: str) -> int:
-    """Print one summary line per site and choose the exit code."""
-    from archivedb.database import open_archive
-
-    with closing(open_archive(db_path, readonly=True)) as db:  # only counts: never migrate or write
-        code = _report(results, db)
-    click.echo(f"details: sector-archive status --db {db_path}")
-    return code
-
-
-def _report(results: list[dict[str, Any]], db: Any) -> int:
-    code = EXIT_OK
-    for stats in results:
-        crawl_id = stats.get("archive/crawl_id")
-        row = db["crawls"].get(crawl_id) if crawl_id else None
-        if row is None:
-            click.echo(f"{stats['site']}: did not start", err=True)
-            code = EXIT_COULD_NOT_RUN
-            continue
-        page_failures = db.execute(
-            f"select count(*) from failures where crawl_id = ? and kind in ({','.join('?' * len(PAGE_FAILURE_KINDS))})",
-            [crawl_id, *PAGE_FAILURE_KINDS],
-        ).fetchone()[0]
-        markup = markup_count(db, crawl_id)
-        click.echo(summary_line(row, page_failures, markup))
-        if markup:
-            click.echo(f"warning: {row['site']}: {markup} pages or comments were not fully understood (markup"
-                       f" failures): the site's theme may have changed; see README \"When the alarm sounds\"",
-                       err=True)
-        if row["status"] == "failed":
-            reason = db.execute("select reason from failures where crawl_id = ? order by id limit 1", [crawl_id]).fetchone()
-            click.echo(f"error: {row['site']}: could not crawl: {reason[0] if reason else row['finish_reason']}", err=True)
-            code = EXIT_COULD_NOT_RUN
-        elif code == EXIT_OK:
-            code = run_exit_code(row, page_failures, markup)
-    return code
-
-
-def run_exit_code(row: dict[str, Any], page_failures: int, markup: int = 0) -> int:
-    """3 for a run that did not end cleanly, left pages unarchived or raised the markup alarm,
-    else 0 (a run still going counts as clean: it has not failed yet)."""
-    if row["status"] not in ("ok", "running") or page_failures or markup:
-        return EXIT_WITH_FAILURES
-    return EXIT_OK
-
-
-def markup_count(db: Any, crawl_id: int) -> int:
-    """The run's alarm count: ``markup`` failures, whichever stage recorded them."""
-    return db.execute("select count(*) from failures where crawl_id = ? and kind = ?", [crawl_id, MARKUP_KIND]).fetchone()[0]
-
-
-def summary_line(row: dict[str, Any], page_failures: int, markup: int = 0) -> str:
-    return (
-        f"{row['site']}: {row['status']} (crawl #{row['id']}) — {row['pages_fetched']} pages, "
-        f"posts {row['posts_new']} new / {row['posts_updated']} updated / {row['posts_unchanged']} unchanged"
-        f" / {row['posts_gone']} gone / {row['posts_skipped'] or 0} skipped as unchanged,"
-        f" comments {row['comments_new']} new / {row['comments_updated']} changed"
-        f" / {row['comments_removed']} removed, {row['times_unparsed']} times without an instant, "
-        f"{page_failures} failed pages, {markup} markup problems, {row['errors']} problems recorded, took {duration(row)}"
-    )
-
-
-def duration(row: dict[str, Any]) -> str:
-    """How long a run took (``12 s``, ``4 min 05 s``, ``1 h 02 min``), from its own row."""
-    from datetime import datetime
-
-    if not row.get("started") or not row.get("finished"):
-        return "unfinished"
-    seconds = int((datetime.fromisoformat(row["finished"].replace("Z", "+00:00"))
-                   - datetime.fromisoformat(row["started"].replace("Z", "+00:00"))).total_seconds())
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 def _check_database(db_path: str) -> None:

@@ -20,7 +20,7 @@ from archive.export_writers import write
 from archive.output_file import atomic_directory
 from archivedb.export_source import Column, Source, snapshot, table_source
 from archivedb.schema import JSON_OBJECT, TABLES, VIEWS
-from publishing.app import DB_NAME, load_metadata
+from publishing.metadata import DB_NAME, project_metadata
 
 PUBLIC = tuple(t.name for t in TABLES if t.public) + tuple(v.name for v in VIEWS)
 
@@ -36,7 +36,7 @@ def write_data_package(db_path: str | Path, target: Path, *,
     With ``pseudonym_key``, commenters' names are pseudonymised (``archive/pseudonyms.py``)."""
     from archive.pseudonyms import pseudonymise
 
-    metadata = load_metadata()
+    metadata = project_metadata()
     described = metadata["databases"][DB_NAME].get("tables", {})
     counts: dict[str, int] = {}
     notes: list[str] = []

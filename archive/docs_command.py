@@ -11,7 +11,7 @@ import click
 
 from archive.cli import cli
 from archivedb.schema import FLAG, IMAGES, INSTANT, JSON_OBJECT, STRINGS, TABLES, VIEWS, ensure_db_shape
-from publishing.app import DB_NAME, load_metadata
+from publishing.metadata import DB_NAME, project_metadata
 
 DICTIONARY_PATH = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "FLOAT", bytes: "BLOB"}
@@ -24,7 +24,7 @@ UNDOCUMENTED = "**(undocumented)**"
 
 def render_data_dictionary(metadata: dict[str, Any] | None = None) -> str:
     """The data dictionary as Markdown: every table and column of the schema, then canned queries."""
-    metadata = metadata or load_metadata()
+    metadata = metadata or project_metadata()
     database = metadata["databases"][DB_NAME]
     tables_meta: dict[str, Any] = database.get("tables", {})
     types = {t.name: {c: SQL_TYPES.get(ty, "") for c, ty in t.columns.items()} for t in TABLES} | _view_types()

@@ -18,8 +18,9 @@ import click
 from archive.cli import CommandError, cli, db_option
 from archive.export_writers import EXTENSIONS, FORMATS, write
 from archive.output_file import OutputError, atomic_file, check_output
+from archivedb.database import ArchiveError, check_archive
 from archivedb.export_source import ExportError, Source, query_source, snapshot, table_source
-from publishing.app import DB_NAME, ArchiveUnavailable, check_archive, load_metadata
+from publishing.metadata import DB_NAME, project_metadata
 
 __all__ = ["ExportError", "export", "column_descriptions"]
 
@@ -44,7 +45,7 @@ def export(db_path: str | Path, out: BinaryIO, fmt: str, *, table: str | None = 
 
 def column_descriptions(name: str) -> dict[str, str]:
     """The data dictionary's description of each column of a table or view (Datasette metadata)."""
-    tables = load_metadata()["databases"][DB_NAME].get("tables", {})
+    tables = project_metadata()["databases"][DB_NAME].get("tables", {})
     return dict((tables.get(name) or {}).get("columns") or {})
 
 
@@ -100,7 +101,7 @@ def export_command(source: str | None, sql: str | None, db_path: str, fmt: str |
             _export_warc(db_path, warc_file)
         else:
             _export_one(db_path, source, sql, fmt, output, key)
-    except (ArchiveUnavailable, ExportError, OutputError) as e:
+    except (ArchiveError, ExportError, OutputError) as e:
         raise CommandError(str(e)) from None
 
 

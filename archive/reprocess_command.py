@@ -12,7 +12,8 @@ import sys
 import click
 
 from archive.cli import cli, db_option
-from archive.crawl_command import check_sites, fail, report, run_crawl
+from archive.crawl_command import check_sites, fail, run_crawl
+from archive.run_report import report
 from archivedb.lock import DatabaseLocked, crawl_lock
 
 
@@ -22,14 +23,14 @@ from archivedb.lock import DatabaseLocked, crawl_lock
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
 def reprocess(sites: tuple[str, ...], db_path: str, quiet: bool) -> None:
     """Re-extract posts and comments from stored captures (offline)."""
-    from archivedb.captures import captured_post_urls
+    from archivedb.captures import captured_post_urls, captured_sites
     from archivedb.database import Kind, classify, open_archive
 
     check_sites(sites)
     if classify(db_path) is Kind.NEW:
         fail(f"no archive at {db_path}")
     db = open_archive(db_path)  # reprocess writes: the archive must be writable (adopted, migrated)
-    names = list(sites) or [r["site"] for r in db.query("select distinct site from captures order by site")]
+    names = list(sites) or captured_sites(db)
     urls = {name: captured_post_urls(db, name) for name in names}
     db.close()
     names = [n for n in names if urls[n]]

@@ -13,7 +13,8 @@ from typing import Any
 import click
 
 from archive.cli import cli, db_option
-from archive.crawl_command import EXIT_OK, MARKUP_KIND, PAGE_FAILURE_KINDS, duration, run_exit_code, summary_line
+from archive.run_report import EXIT_OK, duration, run_exit_code, summary_line
+from archivedb.vocabulary import PAGE_FAILURES, FailureKind
 
 
 @cli.command("status")
@@ -23,7 +24,7 @@ def status(db_path: str, show: int) -> None:
     """Show the last crawl (and last reprocess) of every site and what went wrong; exit 3 if a
     site's last crawl failed or completed with failures."""
     from archivedb.database import open_archive
-    from archivedb.runs import last_runs
+    from archivedb.runs import archive_totals, last_runs, run_failures
 
     db = open_archive(db_path, readonly=True)  # never migrates, locks or switches the journal
     runs = last_runs(db)
@@ -33,9 +34,9 @@ def status(db_path: str, show: int) -> None:
         return
     code = EXIT_OK
     for run in runs:
-        failures = _failures(db, run["id"])
-        page_failures = sum(f["kind"] in PAGE_FAILURE_KINDS for f in failures)
-        markup = sum(f["kind"] == MARKUP_KIND for f in failures)
+        failures = run_failures(db, run["id"])
+        page_failures = sum(f["kind"] in PAGE_FAILURES for f in failures)
+        markup = sum(f["kind"] == FailureKind.MARKUP for f in failures)
         code = max(code, run_exit_code(run, page_failures, markup))
         click.echo(summary_line(run, page_failures, markup))
         click.echo(f"  started {run['started']}, finished {run['finished'] or '-'}, base URL {run['base_url']}")
@@ -50,15 +51,9 @@ def status(db_path: str, show: int) -> None:
         click.echo(f"{site}: last reprocess {run['status']} (crawl #{run['id']}) started {run['started']}, "
                    f"took {duration(run)}: {run['posts_updated']} readings changed, {run['posts_unchanged']} unchanged,"
                    f" {run['comments_updated']} comment readings changed")
-    totals = next(db.query("select (select count(*) from posts) posts, (select count(*) from comments) comments"))
+    totals = archive_totals(db)
     click.echo(f"archive: {totals['posts']} posts, {totals['comments']} comments in {db_path}")
     sys.exit(code)
-
-
-def _failures(db: Any, run_id: int) -> list[dict[str, Any]]:
-    """Every column, so an archive from before ``repeated`` existed (read-only: never migrated)
-    still reads."""
-    return list(db.query("select * from failures where crawl_id = ? order by id", [run_id]))
 
 
 def _repeat_note(failure: dict[str, Any]) -> str:

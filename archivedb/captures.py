@@ -42,3 +42,7 @@ def captured_post_urls(db: sqlite_utils.Database, site: str) -> list[str]:
         " and url not like '%/comment-page-%' and url not like '%cpage=%'"
         " and url not like '%/feed/' and url not like '%/wp-json/%' and url not like '%rest_route=%'"
         " group by url order by min(id)", [site])]
+
+
+def captured_sites(db: sqlite_utils.Database) -> list[str]:
+    return [r["site"] for r in db.query("select distinct site from captures order by site")]

@@ -172,3 +172,14 @@ def _is_legacy(tables: dict[str, dict[str, int]]) -> bool:
         if not columns or columns.get(table.pk) != 1 or not set(columns) <= set(table.columns):
             return False
     return True
+
+
+def check_archive(path: str | Path, *, immutable: bool = False) -> Path:
+    """Return ``path`` if it is a readable archive database, else raise ArchiveError.
+    Opens it read-only: another program's database or a non-SQLite file is refused untouched."""
+    check_path(str(path))  # empty, a directory, a device: refused before anything opens it
+    path = Path(path)
+    if not path.is_file():
+        raise ArchiveError(f"archive database not found: {path}")
+    open_archive(str(path), readonly=True, immutable=immutable, allow_outdated=True).close()
+    return path

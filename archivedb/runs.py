@@ -10,11 +10,13 @@ from typing import Any
 
 import sqlite_utils
 
+from archivedb.vocabulary import PAGE_FAILURES, FailureKind, RunKind, RunStatus
+
 COUNT_COLUMNS = ("pages_fetched", "not_modified", "posts_skipped", "posts_new", "posts_updated", "posts_unchanged", "posts_gone",
                  "comments_new", "comments_updated", "comments_removed", "times_unparsed", "errors")
 
 
-KINDS = ("crawl", "reprocess")
+KINDS = tuple(RunKind)
 
 
 def start_run(db: sqlite_utils.Database, site: str, base_url: str | None, now: str, *, full: bool = False,
@@ -24,7 +26,7 @@ def start_run(db: sqlite_utils.Database, site: str, base_url: str | None, now: s
         raise ValueError(f"unknown run kind {kind!r}")
     mark_interrupted(db, site)
     table = db["crawls"]
-    table.insert({"site": site, "started": now, "status": "running", "kind": kind,
+    table.insert({"site": site, "started": now, "status": RunStatus.RUNNING, "kind": kind,
                   "base_url": base_url if kind == "crawl" else None,
                   "full": int(full), "pid": os.getpid(), **{c: 0 for c in COUNT_COLUMNS}})
     return int(table.last_pk)
@@ -46,7 +48,7 @@ def mark_interrupted(db: sqlite_utils.Database, site: str) -> int:
     stale = [r["id"] for r in db["crawls"].rows_where("site = ? and status = 'running'", [site])
              if not _alive(r["pid"])]
     for run_id in stale:
-        db["crawls"].update(run_id, {"status": "interrupted", "finish_reason": "process ended without finishing"})
+        db["crawls"].update(run_id, {"status": RunStatus.INTERRUPTED, "finish_reason": "process ended without finishing"})
     return len(stale)
 
 
@@ -72,3 +74,31 @@ def _alive(pid: int | None) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def get_run(db: sqlite_utils.Database, run_id: int) -> dict[str, Any] | None:
+    return next(db.query("select * from crawls where id = ?", [run_id]), None)
+
+
+def failure_counts(db: sqlite_utils.Database, run_id: int) -> tuple[int, int]:
+    """(pages not archived, ``markup`` alarms) recorded by a run."""
+    row = next(db.query(
+        f"select sum(kind in ({','.join('?' * len(PAGE_FAILURES))})) pages, sum(kind = ?) markup"
+        " from failures where crawl_id = ?", [*sorted(PAGE_FAILURES), FailureKind.MARKUP, run_id]))
+    return int(row["pages"] or 0), int(row["markup"] or 0)
+
+
+def first_failure_reason(db: sqlite_utils.Database, run_id: int) -> str | None:
+    row = next(db.query("select reason from failures where crawl_id = ? order by id limit 1", [run_id]), None)
+    return row["reason"] if row else None
+
+
+def run_failures(db: sqlite_utils.Database, run_id: int) -> list[dict[str, Any]]:
+    """Every column, so an archive from before ``repeated`` existed (read-only: never migrated)
+    still reads."""
+    return list(db.query("select * from failures where crawl_id = ? order by id", [run_id]))
+
+
+def archive_totals(db: sqlite_utils.Database) -> dict[str, int]:
+    return dict(next(db.query("select (select count(*) from posts) posts, (select count(*) from comments) comments")))
+

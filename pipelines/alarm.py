@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
+from archivedb.vocabulary import FailureKind
 from reading.records import CommentItem, PostItem
 
-MARKUP = "markup"
+MARKUP = FailureKind.MARKUP
 _DIGIT = re.compile(r"\d")
 # What follows a name that is a comment's head, not its prose: nothing (the name was a block of
 # its own), core's "says:", a separator, or the date. "Ray Jenkins called for…" is prose.

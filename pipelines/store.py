@@ -31,6 +31,7 @@ from archivedb import lock, runs, store
 from archivedb.clock import utc_now
 from archivedb.database import ArchiveError
 from archivedb.schema import open_db
+from archivedb.vocabulary import RunStatus
 from archivedb.withholding import Withhold, withhold_for
 from pipelines.scrub import scrub
 from pipelines.timestamps import leaves_time_unread
@@ -44,7 +45,7 @@ from reading.records import (
 
 # What one row can make SQLite refuse (a value it cannot bind, a constraint): only that post is lost.
 ROW_ERRORS = (OverflowError, sqlite3.IntegrityError, sqlite3.InterfaceError, TypeError, ValueError)
-STATUS_BY_REASON = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
+STATUS_BY_REASON = {"finished": RunStatus.OK, "shutdown": RunStatus.INTERRUPTED, "cancelled": RunStatus.INTERRUPTED}
 # The writer thread's Python work (building rows, sqlite-utils' statements) may otherwise hold the
 # GIL for CPython's default 5 ms at a time while the reactor waits to read fetched pages and the
 # page worker's answers; the benchmark measured about 6 % more pages/s at 0.5 ms.
@@ -265,7 +266,7 @@ class StorePipeline:
             self.flush(self.pending)
             self.pending = []
         unusable = getattr(spider, "unreachable", None) or self.write_error
-        status = "failed" if unusable else STATUS_BY_REASON.get(reason, "interrupted")
+        status = RunStatus.FAILED if unusable else STATUS_BY_REASON.get(reason, RunStatus.INTERRUPTED)
         runs.finish_run(self.db, self.run_id, utc_now(), status, self.write_error or reason,
                         {**self.counts, **self._progress_counts()})
         self.stats.set_value("archive/status", status)

@@ -44,12 +44,12 @@ from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
-from reading.records import CommentItem, PostItem
+from reading.records import CommentItem, PostItem, TimeSource
 from reading.sites import COMMON_DATE_FORMATS
 
-SOURCE_MACHINE = "datetime-attr"
-SOURCE_TITLE = "title-attr"
-SOURCE_TEXT = "text"
+SOURCE_MACHINE = TimeSource.DATETIME_ATTR
+SOURCE_TITLE = TimeSource.TITLE_ATTR
+SOURCE_TEXT = TimeSource.TEXT
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import datasette.handle_exception  # after datasette.app: imported first, it wou
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from archivedb.database import ArchiveError, check_path, open_archive, readonly_uri, snapshot_only
+from archivedb.database import ArchiveError, check_archive, readonly_uri, snapshot_only
 from publishing import hooks, limits
 from publishing.cache import CachedDatabase
 from publishing.metadata import DB_NAME, project_metadata
@@ -82,17 +82,6 @@ def load_metadata() -> dict[str, Any]:
     metadata = project_metadata()
     metadata.setdefault("extra_css_urls", [f"/{STATIC_MOUNT}/archive.css"])
     return metadata
-
-
-def check_archive(path: str | Path, *, immutable: bool = False) -> Path:
-    """Return ``path`` if it is a readable archive database, else raise ArchiveUnavailable.
-    Opens it read-only: another program's database or a non-SQLite file is refused untouched."""
-    check_path(str(path))  # empty, a directory, a device: refused before anything opens it
-    path = Path(path)
-    if not path.is_file():
-        raise ArchiveUnavailable(f"archive database not found: {path}")
-    open_archive(str(path), readonly=True, immutable=immutable, allow_outdated=True).close()
-    return path
 
 
 def build_datasette(db_path: str | Path, *, immutable: bool = False, public: bool = False,

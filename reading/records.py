@@ -8,6 +8,17 @@ was simply on a page that failed to load (``comments_complete``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class TimeSource(StrEnum):
+    """``comments.posted_source``: where ``posted_at`` came from (metadata.yml describes each)."""
+
+    DATETIME_ATTR = "datetime-attr"  # a machine-readable value, <time datetime>
+    TITLE_ATTR = "title-attr"  # a date in the time element's title (wpDiscuz)
+    TEXT = "text"  # the visible date, read in the site's time zone
+    FEED = "feed"  # the post's comment feed, when the page gave no exact time
+    REST = "rest"  # the WordPress REST API, likewise
 
 
 @dataclass
@@ -24,7 +35,7 @@ class CommentItem:
     posted_machine: str | None = None  # a machine-readable value (``<time datetime>``) if any
     posted_title: str | None = None  # a date in the time element's ``title`` (wpDiscuz's exact time)
     posted_at: str | None = None  # UTC ``YYYY-MM-DDTHH:MM:SSZ``, set by the timestamps pipeline
-    posted_source: str | None = None  # 'datetime-attr', 'text' or None when unparsed
+    posted_source: str | None = None  # a TimeSource, or None when unparsed
     posted_ambiguous: bool = False  # local time fell in the repeated autumn hour
     body_html: str = ""
     body_text: str = ""

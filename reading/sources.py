@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree, html
 
-from reading.records import SourceComment
+from reading.records import SourceComment, TimeSource
 
 REST_PER_PAGE = 100  # the most WordPress allows
 _COMMENT_ANCHOR = re.compile(r"#comment-(\d+)$")
@@ -108,7 +108,7 @@ def parse_comment_feed(body: bytes) -> list[SourceComment]:
         if wp_id is None:
             continue
         found.append(SourceComment(
-            wp_id=wp_id, source="feed", author=_name(values.get("creator")),
+            wp_id=wp_id, source=TimeSource.FEED, author=_name(values.get("creator")),
             posted=values.get("pubDate") or None, link=values.get("link") or None,
         ))
     return found
@@ -131,7 +131,7 @@ def parse_rest_comments(body: bytes) -> list[SourceComment]:
         parent = entry.get("parent")
         date_gmt = entry.get("date_gmt")
         found.append(SourceComment(
-            wp_id=entry["id"], source="rest", author=_name(entry.get("author_name")),
+            wp_id=entry["id"], source=TimeSource.REST, author=_name(entry.get("author_name")),
             posted=f"{date_gmt}+00:00" if isinstance(date_gmt, str) and date_gmt else None,
             link=entry.get("link") if isinstance(entry.get("link"), str) else None,
             parent_wp_id=(parent or None) if isinstance(parent, int) else None,

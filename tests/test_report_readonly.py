@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import crawl_command
+from archive import run_report
 from archivedb import database, runs
 from archivedb.clock import utc_now
 
@@ -23,7 +23,7 @@ def test_report_reads_the_archive_without_opening_it_for_writing(tmp_path: Path,
         raise AssertionError("the summary opened the archive for writing")
 
     monkeypatch.setattr(database, "_open_for_writing", refuse)
-    code = crawl_command.report([{"site": "ddn", "archive/crawl_id": crawl_id}], db_path)
+    code = run_report.report([{"site": "ddn", "archive/crawl_id": crawl_id}], db_path)
     out = capsys.readouterr().out
     assert f"ddn: running (crawl #{crawl_id})" in out
-    assert code == crawl_command.EXIT_OK
+    assert code == run_report.EXIT_OK
