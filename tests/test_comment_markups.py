@@ -289,3 +289,9 @@ def test_any_thread_reads_back_through_every_markup(thread: list[Comment]) -> No
         if markup.source is None:  # relative dates only: no time can be read back, by design
             want = [{**w, "posted_at": None} for w in want]
         assert _read(themes.page(post)) == want, name
+
+
+def test_every_stored_vocabulary_value_is_known(crawled) -> None:
+    from vocabulary import unknown_values
+
+    assert unknown_values(crawled[0]) == {}

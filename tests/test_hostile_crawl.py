@@ -558,3 +558,9 @@ def test_a_hard_link_meets_the_same_lock(tmp_path: Path) -> None:
     finally:
         release(held)
     release(acquire(str(link)))  # free again once the first crawl ends
+
+
+def test_every_stored_vocabulary_value_is_known(hostile) -> None:
+    from vocabulary import unknown_values
+
+    assert unknown_values(hostile["db"]) == {}

@@ -271,3 +271,10 @@ def test_a_source_redirected_off_site_is_refused_and_recorded(second) -> None:
     assert scope == [{"url": f"{OFFSITE}feed/"}]
     assert rows(db, "select author, posted_at, posted_source from comments where wp_id = 901") == [
         {"author": "Gail", "posted_at": "2019-07-05T09:31:00Z", "posted_source": "datetime-attr"}]
+
+
+def test_every_stored_vocabulary_value_is_known(second) -> None:
+    from vocabulary import unknown_values
+
+    db, _, _ = second
+    assert unknown_values(db) == {}
