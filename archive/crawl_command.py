@@ -77,7 +77,6 @@ def run_crawl(names: list[str], db_path: str, mirrors: dict[str, str], *, full: 
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from spiders.progress import Progress
     from spiders.registry import spider_class
 
     settings = get_project_settings()
@@ -90,9 +89,6 @@ def run_crawl(names: list[str], db_path: str, mirrors: dict[str, str], *, full: 
     settings.set("ARCHIVE_PROGRESS", not quiet, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
-    extensions = dict(settings.getdict("EXTENSIONS"))
-    extensions[Progress.path] = 500
-    settings.set("EXTENSIONS", extensions, priority="cmdline")
 
     process = CrawlerProcess(settings)
     _quiet_noisy_loggers()

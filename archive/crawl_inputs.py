@@ -29,13 +29,13 @@ def base_url_problem(url: str) -> str | None:
 
 
 def setting_problem(name: str, value: str) -> str | None:
-    """An ``ARCHIVE_*`` setting must parse as the type of its default in ``spiders/settings.py``
+    """An ``ARCHIVE_*`` setting must parse as the type of its default in ``spiders/addon.py``
     (Scrapy would otherwise raise deep inside the crawl); counts and sizes are not negative."""
     if not name.startswith("ARCHIVE_"):
         return None
-    from spiders import settings as defaults
+    from spiders.addon import ARCHIVE_DEFAULTS
 
-    default = getattr(defaults, name, None)
+    default = ARCHIVE_DEFAULTS.get(name)
     if isinstance(default, bool):
         return None if value in BOOL_WORDS else f"expected one of {', '.join(BOOL_WORDS)}"
     if isinstance(default, int):

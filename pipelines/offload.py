@@ -82,7 +82,7 @@ def offload_for(crawler: Crawler) -> Offload:
     global _users
     offload = getattr(crawler, "_archive_offload", None)
     if offload is None:
-        offload = Offload(crawler.settings.getint("ARCHIVE_WORKERS", 0))
+        offload = Offload(crawler.settings.getint("ARCHIVE_WORKERS"))
         crawler._archive_offload = offload  # type: ignore[attr-defined]
         _users += 1
         crawler.signals.connect(offload.warm, signal=signals.spider_opened)

@@ -36,9 +36,9 @@ class IncrementalMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.db_path = settings.get("ARCHIVE_DB", "archive.db")
-        self.recent_days = settings.getint("ARCHIVE_RECENT_DAYS", 30)
-        self.revisit_days = settings.getint("ARCHIVE_REVISIT_DAYS", 30)
+        self.db_path = settings["ARCHIVE_DB"]
+        self.recent_days = settings.getint("ARCHIVE_RECENT_DAYS")
+        self.revisit_days = settings.getint("ARCHIVE_REVISIT_DAYS")
         self.known: dict[str, Known] = {}
         self.now = datetime.now(UTC)
 

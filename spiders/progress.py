@@ -118,9 +118,9 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
-        if not crawler.settings.getbool("ARCHIVE_PROGRESS", False):
+        if not crawler.settings.getbool("ARCHIVE_PROGRESS"):
             raise NotConfigured
-        progress = cls(crawler, crawler.settings.getfloat("ARCHIVE_PROGRESS_INTERVAL", 2.0), board_for(sys.stderr))
+        progress = cls(crawler, crawler.settings.getfloat("ARCHIVE_PROGRESS_INTERVAL"), board_for(sys.stderr))
         for handler, signal in ((progress.opened, signals.spider_opened), (progress.closed, signals.spider_closed),
                                 (progress.reached, signals.request_reached_downloader),
                                 (progress.left, signals.request_left_downloader)):

@@ -26,7 +26,7 @@ class ReplayMiddleware:
     def from_crawler(cls, crawler: Crawler) -> ReplayMiddleware:
         if not crawler.settings.getbool("ARCHIVE_REPLAY"):
             raise NotConfigured
-        return cls(crawler.settings.get("ARCHIVE_DB", "archive.db"), crawler)
+        return cls(crawler.settings["ARCHIVE_DB"], crawler)
 
     def process_request(self, request: Request, spider: Any = None) -> HtmlResponse:
         spider = spider or self.crawler.spider

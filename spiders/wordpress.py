@@ -32,7 +32,7 @@ from reading.records import (
     error_reason,
 )
 from reading.sites import SiteProfile
-from spiders import settings as defaults
+from spiders.addon import ARCHIVE_DEFAULTS
 from spiders.discovery_deadline import no_answer
 from spiders.identity import canonical_post_url, live_form, url_key
 from spiders.refusals import LimitReached, failure_kind
@@ -93,8 +93,8 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self._listings: set[str] = set()
         self._listing_limited = False
         self._listing_last: dict[str, int] = {}  # listing root -> last page its own pagination shows
-        self.max_comment_pages = defaults.ARCHIVE_MAX_COMMENT_PAGES
-        self.max_listing_pages = defaults.ARCHIVE_MAX_LISTING_PAGES
+        self.max_comment_pages = ARCHIVE_DEFAULTS["ARCHIVE_MAX_COMMENT_PAGES"]
+        self.max_listing_pages = ARCHIVE_DEFAULTS["ARCHIVE_MAX_LISTING_PAGES"]
         self._candidates = 0
         self._fell_back = False
         self._rechecked = False

@@ -29,9 +29,9 @@ def silent_port() -> Iterator[int]:
 
 
 def test_defaults_give_up_within_30_seconds() -> None:
-    from spiders import settings
+    from spiders.addon import ARCHIVE_DEFAULTS as settings
 
-    assert settings.ARCHIVE_DISCOVERY_TIMEOUT * (settings.ARCHIVE_DISCOVERY_RETRIES + 1) == 30
+    assert settings["ARCHIVE_DISCOVERY_TIMEOUT"] * (settings["ARCHIVE_DISCOVERY_RETRIES"] + 1) == 30
 
 
 def test_a_silent_site_fails_fast_and_the_other_site_still_runs(silent_port: int, tmp_path) -> None:

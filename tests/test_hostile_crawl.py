@@ -409,7 +409,9 @@ def test_the_default_limits() -> None:
 
     assert settings.DOWNLOAD_MAXSIZE == 32 * 1024 * 1024
     assert settings.URLLENGTH_LIMIT == 2083
-    assert settings.ARCHIVE_MAX_RUNTIME > 0 and settings.ARCHIVE_MAX_COMMENT_PAGES > 0
+    from spiders.addon import ARCHIVE_DEFAULTS
+
+    assert ARCHIVE_DEFAULTS["ARCHIVE_MAX_RUNTIME"] > 0 and ARCHIVE_DEFAULTS["ARCHIVE_MAX_COMMENT_PAGES"] > 0
 
 
 # -- the pieces, without a server ---------------------------------------------------------------
