@@ -13,9 +13,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import datasette.handle_exception  # after datasette.app: imported first, it would register no hook
 from datasette.app import Datasette
 from datasette.plugins import pm
+
+# isort: split
+import datasette.handle_exception  # after datasette.app: imported first, it would register no hook
 
 from archivedb.database import ArchiveError, check_archive, readonly_uri, snapshot_only
 from publishing import hooks, limits
