@@ -2,7 +2,7 @@
 
 Scrapy does everything on one thread; on a 2-core machine the parsing and cleaning of pages would
 otherwise compete with fetching them. ``ARCHIVE_WORKERS`` sets the number of worker processes
-(the project settings use 2; unset means 0); 0 runs the functions inline, with the same results.
+(the add-on's default is 2; unset means 0); 0 runs the functions inline, with the same results.
 Workers are spawned (not forked: forking a process that runs a reactor and a SQLite writer thread
 is unsafe) on first use and shared by every crawler in the process.
 
@@ -49,8 +49,9 @@ class WorkerLost(RuntimeError):
 class Offload:
     """One crawler's handle on the shared worker pool."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int = 0, crawler: Crawler | None = None) -> None:
         self.workers = workers
+        self.crawler = crawler
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         if self.workers <= 0:
@@ -58,7 +59,11 @@ class Offload:
         return await self._pool().run(fn, *args)
 
     def warm(self, *args: Any, **kwargs: Any) -> None:
-        """Start the workers while the crawl is still reading robots.txt and sitemaps."""
+        """Start the workers while the crawl is still reading robots.txt and sitemaps. Their number
+        is read here, when the spider opens: Scrapy applies add-ons (ARCHIVE_WORKERS's default)
+        after the spider that asks for its Offload is built."""
+        if self.crawler is not None:
+            self.workers = self.crawler.settings.getint("ARCHIVE_WORKERS")
         if self.workers > 0:
             self._pool().warm()
 
@@ -82,7 +87,7 @@ def offload_for(crawler: Crawler) -> Offload:
     global _users
     offload = getattr(crawler, "_archive_offload", None)
     if offload is None:
-        offload = Offload(crawler.settings.getint("ARCHIVE_WORKERS"))
+        offload = Offload(crawler=crawler)
         crawler._archive_offload = offload  # type: ignore[attr-defined]
         _users += 1
         crawler.signals.connect(offload.warm, signal=signals.spider_opened)

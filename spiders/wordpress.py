@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
@@ -106,9 +107,14 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.offload = offload_for(crawler)
-        spider.max_comment_pages = crawler.settings.getint("ARCHIVE_MAX_COMMENT_PAGES")
-        spider.max_listing_pages = crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES")
+        crawler.signals.connect(spider.read_limits, signal=signals.spider_opened)
         return spider
+
+    def read_limits(self, spider: Any = None) -> None:
+        """The limits as finally set. Scrapy builds the spider before it applies add-ons (ours sets
+        every ARCHIVE_* default), so they are read when the spider opens, not in from_crawler."""
+        self.max_comment_pages = self.crawler.settings.getint("ARCHIVE_MAX_COMMENT_PAGES")
+        self.max_listing_pages = self.crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES")
 
     # -- discovery ---------------------------------------------------------------------------
 

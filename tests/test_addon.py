@@ -38,3 +38,23 @@ def test_the_project_settings_enable_it() -> None:
 
     assert settings.ADDONS == ADDON["ADDONS"]
     assert not [name for name in vars(settings) if name.startswith("ARCHIVE_")]
+
+
+def test_the_spider_and_the_worker_pool_read_the_add_on_s_values(monkeypatch) -> None:
+    """Scrapy builds the spider before it applies add-ons: what the spider and its worker pool
+    read in from_crawler would be unset (0 comment pages, 0 workers), so they read on opening."""
+    from scrapy.crawler import AsyncCrawlerRunner, CrawlerRunner
+    from scrapy.utils.reactor import is_reactor_installed
+    from scrapy.utils.test import get_reactor_settings
+
+    from pipelines import offload
+    from spiders.registry import spider_class
+
+    runner = (CrawlerRunner if is_reactor_installed() else AsyncCrawlerRunner)({**get_reactor_settings(), **ADDON})
+    crawler = runner.create_crawler(spider_class("ddn"))
+    spider = crawler.spidercls.from_crawler(crawler)  # what Crawler.crawl does first...
+    crawler._apply_settings()  # ...and next
+    monkeypatch.setattr(offload.WorkerPool, "warm", lambda self: None)
+    crawler.signals.send_catch_log(signal=__import__("scrapy").signals.spider_opened, spider=spider)
+    assert (spider.max_comment_pages, spider.max_listing_pages) == (200, 2000)
+    assert spider.offload.workers == ARCHIVE_DEFAULTS["ARCHIVE_WORKERS"] == 2
