@@ -38,7 +38,7 @@ def worst(codes: list[int]) -> int:
 def _report_site(stats: dict[str, Any], db: Any) -> int:
     crawl_id = stats.get("archive/crawl_id")
     row = get_run(db, crawl_id) if crawl_id else None
-    if row is None:
+    if crawl_id is None or row is None:
         click.echo(f"{stats['site']}: did not start", err=True)
         return EXIT_COULD_NOT_RUN
     page_failures, markup = failure_counts(db, crawl_id)

@@ -20,7 +20,7 @@ from archive.cli import CommandError, cli, db_option
 from publishing import limits
 from publishing.app import DB_NAME, build_datasette
 
-SHUTDOWN_GRACE = 1.0  # seconds open connections get to finish once a stop is asked for
+SHUTDOWN_GRACE = 1  # seconds open connections get to finish once a stop is asked for
 
 
 class ArchiveServer(uvicorn.Server):

@@ -191,12 +191,12 @@ def _column_stats(conn: sqlite3.Connection, relation: str, columns: list[str],
     many values do not hold what the column's kind promises."""
     exprs = ["count(*)", "0"]
     for c in columns:
-        q = _quote(c)
+        q, kind = _quote(c), kinds[c]
         exprs += [f"group_concat(distinct typeof({q}))",
                   f"min(case when typeof({q}) = 'integer' then {q} end)",
                   f"max(case when typeof({q}) = 'integer' then {q} end)",
                   f"coalesce(sum(length({q})), 0)",
-                  f"coalesce(sum({q} is not null and not ({_fits(q, kinds[c])})), 0)" if kinds[c] else "0"]
+                  f"coalesce(sum({q} is not null and not ({_fits(q, kind)})), 0)" if kind else "0"]
     row = _run(conn, f"select {', '.join(exprs)} from {relation}").fetchone()
     stats: dict = {"__rows__": row[0], "__bytes__": 0}
     for i, c in enumerate(columns):

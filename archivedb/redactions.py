@@ -70,7 +70,7 @@ def redact(db: sqlite_utils.Database, request: Request, scrub: Scrub) -> Result:
     withheld = _withheld(db, comments, comment_fields, posts, post_fields)
     db.execute("PRAGMA secure_delete = ON")
     with db.atomic():
-        rid = db["redactions"].insert({
+        rid: int = db.table("redactions").insert({  # type: ignore[assignment]  # last_pk of a rowid table
             "kind": request.kind, "site": site,
             "target": author_key(site, request.target) if request.kind == "author" else request.target,
             "fields": json.dumps(sorted(comment_fields if request.kind != "post" else post_fields)),
@@ -90,7 +90,7 @@ def redact(db: sqlite_utils.Database, request: Request, scrub: Scrub) -> Result:
             literals=_literals(withheld), redaction_id=rid)
         scrubbed = _scrub_captures(db, site, withhold, scrub)
         _scrub_failures(db, site, withhold.literals)
-        db["redactions"].update(rid, {"rows_redacted": len(comments) + len(posts), "captures_scrubbed": scrubbed})
+        db.table("redactions").update(rid, {"rows_redacted": len(comments) + len(posts), "captures_scrubbed": scrubbed})
     return Result(rid, len(comments) + len(posts), scrubbed)
 
 
@@ -114,7 +114,7 @@ def undo(db: sqlite_utils.Database, redaction_id: int, now: str) -> int:
         for table in ("comments", "posts"):
             count += db.execute(f"update {table} set redaction_id = null, redacted_fields = null"
                                 " where redaction_id = ?", [redaction_id]).rowcount
-        db["redactions"].update(redaction_id, {"undone_at": now})
+        db.table("redactions").update(redaction_id, {"undone_at": now})
     return count
 
 
@@ -174,7 +174,7 @@ def _blank_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]
     for row in rows:
         blank(row, fields, rid)
         row["content_hash"] = content_hash(row, hashed)
-        db[table].update(row["id"], {k: row[k] for k in (*fields, *fields_of(row), "redaction_id",
+        db.table(table).update(row["id"], {k: row[k] for k in (*fields, *fields_of(row), "redaction_id",
                                                           "redacted_fields", "content_hash")})
 
 

@@ -25,21 +25,21 @@ def start_run(db: sqlite_utils.Database, site: str, base_url: str | None, now: s
     if kind not in KINDS:
         raise ValueError(f"unknown run kind {kind!r}")
     mark_interrupted(db, site)
-    table = db["crawls"]
+    table = db.table("crawls")
     table.insert({"site": site, "started": now, "status": RunStatus.RUNNING, "kind": kind,
                   "base_url": base_url if kind == "crawl" else None,
                   "full": int(full), "pid": os.getpid(), **{c: 0 for c in COUNT_COLUMNS}})
-    return int(table.last_pk)
+    return int(table.last_pk)  # type: ignore[arg-type]  # set by the insert above
 
 
 def record_counts(db: sqlite_utils.Database, run_id: int, counts: dict[str, int]) -> None:
     """The counts reached so far, written with each batch: a killed run's row keeps them."""
-    db["crawls"].update(run_id, {c: int(counts.get(c, 0)) for c in COUNT_COLUMNS})
+    db.table("crawls").update(run_id, {c: int(counts.get(c, 0)) for c in COUNT_COLUMNS})
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, now: str, status: str, reason: str,
                counts: dict[str, int]) -> None:
-    db["crawls"].update(run_id, {"finished": now, "status": status, "finish_reason": reason,
+    db.table("crawls").update(run_id, {"finished": now, "status": status, "finish_reason": reason,
                                  **{c: int(counts.get(c, 0)) for c in COUNT_COLUMNS}})
 
 
@@ -48,7 +48,7 @@ def mark_interrupted(db: sqlite_utils.Database, site: str) -> int:
     stale = [r["id"] for r in db["crawls"].rows_where("site = ? and status = 'running'", [site])
              if not _alive(r["pid"])]
     for run_id in stale:
-        db["crawls"].update(run_id, {"status": RunStatus.INTERRUPTED, "finish_reason": "process ended without finishing"})
+        db.table("crawls").update(run_id, {"status": RunStatus.INTERRUPTED, "finish_reason": "process ended without finishing"})
     return len(stale)
 
 

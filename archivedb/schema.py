@@ -323,8 +323,8 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
     for table in TABLES:
         _ensure_table(db, table)
     for table in TABLES:
-        if table.fts and not db[table.name].detect_fts():
-            db[table.name].enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
+        if table.fts and not db.table(table.name).detect_fts():
+            db.table(table.name).enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
         if table.fts:
             _narrow_fts_update_trigger(db, table)
     for view in VIEWS:
@@ -365,7 +365,7 @@ def _narrow_fts_update_trigger(db: sqlite_utils.Database, table: Table) -> None:
 
 
 def _ensure_table(db: sqlite_utils.Database, table: Table) -> None:
-    t = db[table.name]
+    t = db.table(table.name)
     if not t.exists():
         t.create(table.columns, pk=table.pk, foreign_keys=list(table.foreign_keys))
     else:

@@ -129,7 +129,7 @@ def save_posts(db: sqlite_utils.Database, batch: list[PostWrite], *, crawl_id: i
                        _Rules(rules[row["site"]], _thread_rule(old)))
     _apply(db, writes)
     for post_id_, changes in writes.patches:
-        db["posts"].update(post_id_, changes)
+        db.table("posts").update(post_id_, changes)
     return outcome
 
 
@@ -187,7 +187,7 @@ def _thread_rule(old_post: dict[str, Any] | None) -> tuple[int, frozenset[str]] 
 
 def _withhold_post(row: dict[str, Any], old: dict[str, Any] | None) -> None:
     """A redacted post stays redacted: what the live page says in its withheld fields is not kept."""
-    if fields_of(old):
+    if old is not None and fields_of(old):
         blank(row, fields_of(old), old["redaction_id"])
         row["content_hash"] = content_hash(row, POST_CONTENT)
 
@@ -195,7 +195,7 @@ def _withhold_post(row: dict[str, Any], old: dict[str, Any] | None) -> None:
 def _withhold_comment(row: dict[str, Any], old: dict[str, Any] | None, rules: _Rules) -> frozenset[str]:
     """Match a comment read from the live page against the redactions by id, by commenter and by
     post; blank what they withhold before anything is stored. Returns the fields withheld."""
-    rule = (old["redaction_id"], fields_of(old)) if fields_of(old) else None
+    rule = (old["redaction_id"], fields_of(old)) if old is not None and fields_of(old) else None
     by_author = rules.authors.get(author_key(row["site"], row["author"])) if row.get("author") else None
     for match in (rule, by_author, rules.thread):
         if match:
@@ -299,12 +299,12 @@ def _apply(db: sqlite_utils.Database, writes: _Writes) -> None:
     row); unchanged ones get only their bookkeeping columns updated."""
     for table in ("posts", "post_versions", "comments", "comment_versions"):
         if writes.new.get(table):
-            db[table].insert_all(writes.new[table])
+            db.table(table).insert_all(writes.new[table])
         if writes.replaced.get(table):
-            db[table].upsert_all(writes.replaced[table], pk="id")
+            db.table(table).upsert_all(writes.replaced[table], pk="id")
     for table, key in (("posts", "posts"), ("posts", "posts_reread"), ("comments", "comments"), ("comments", "removed")):
         if writes.refreshed.get(key):
-            db[table].upsert_all(writes.refreshed[key], pk="id")
+            db.table(table).upsert_all(writes.refreshed[key], pk="id")
 
 
 def _post_row(post: dict[str, Any], crawl_id: int, now: str) -> dict[str, Any]:
@@ -400,7 +400,7 @@ def mark_missing(db: sqlite_utils.Database, site: str, url: str, at: str) -> boo
     post = rows[0]
     missing = (post["missing_count"] or 0) + 1
     gone = missing >= GONE_AFTER and post["status"] != "gone"
-    db["posts"].update(post["id"], {"missing_count": missing, **({"status": "gone", "gone_at": at} if gone else {})})
+    db.table("posts").update(post["id"], {"missing_count": missing, **({"status": "gone", "gone_at": at} if gone else {})})
     return gone
 
 
@@ -435,7 +435,7 @@ def save_captures(db: sqlite_utils.Database, captures: list[dict[str, Any]], cra
             "body": None if same else zlib.compress(c["body"], 1), "body_encoding": "zlib", "same_as": same,
             "redaction_id": None if same else scrubbed,
         })
-    db["captures"].insert_all(rows)
+    db.table("captures").insert_all(rows)
 
 
 def failure_row(crawl_id: int, site: str, url: str, kind: str, reason: str, now: str,
@@ -464,7 +464,7 @@ def record_failures(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> No
         since = previous.get((r["crawl_id"], r["url"], r["kind"]))
         r["repeated"] = int(since is not None)
         r["first_failed_at"] = since or r["at"]
-    db["failures"].insert_all(rows)
+    db.table("failures").insert_all(rows)
 
 
 def _previous_run(db: sqlite_utils.Database, crawl_id: int) -> int | None:

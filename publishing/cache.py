@@ -65,7 +65,7 @@ class CachedDatabase(Database):
         if self.path is None:
             return ()
         path = Path(self.path)
-        token = []
+        token: list[tuple[int, int, int] | None] = []
         for candidate in (path, path.with_name(path.name + "-wal")):
             try:
                 st = os.stat(candidate)

@@ -59,7 +59,8 @@ async def load_capture_body(db: Any, capture_id: int) -> tuple[bytes, str] | Non
     if not rows:
         return None
     content_type = serving_type(rows[0]["headers"])
-    current, seen = capture_id, set()
+    current: int | None = capture_id
+    seen: set[int] = set()
     while current is not None and current not in seen and len(seen) < MAX_SAME_AS:
         seen.add(current)
         found = (await db.execute("select body, body_encoding, same_as from captures where id = :id",

@@ -66,7 +66,7 @@ def register_facet_classes() -> list[type]:
 @hookimpl
 def extra_template_vars(view_name: str, database: str | None, table: str | None,
                         request: Any, datasette: Any) -> Callable[[], Any] | dict[str, Any] | None:
-    if not is_archive(datasette, database) or table is None or request is None:
+    if not is_archive(datasette, database) or database is None or table is None or request is None:
         return None
     if view_name == "table":
         return _table_vars(datasette, database, table, request)

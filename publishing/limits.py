@@ -104,7 +104,7 @@ class TimeLimitedDatabase(Database):
             _budget.left = None
 
 
-def _drop_frames(exc: BaseException) -> None:
+def _drop_frames(exc: BaseException | None) -> None:
     """Free the failed query's cursor here, on its own thread. Left in the exception's traceback
     it would be freed later by the garbage collector on the event loop's thread, where resetting
     it waits for this connection's mutex: held for minutes if this thread is by then inside a

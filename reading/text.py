@@ -30,7 +30,8 @@ def tree_text(root: Element) -> str:
     buffer: list[Any] = []
 
     def flush() -> None:
-        lines, line = [], []
+        lines: list[str] = []
+        line: list[Any] = []
         for piece in buffer + [_BR]:
             if piece is _BR:
                 lines.append(norm("".join(line)))
