@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from archive.export_source import ExportError, Source, commenter_names
+from archivedb.export_source import ExportError, Source, commenter_names
 
 KEY_ENV = "ARCHIVE_PSEUDONYM_KEY_FILE"
 MIN_KEY_BYTES = 16
