@@ -27,6 +27,8 @@ _RSS_ITEM = re.compile(r"<item\b.*?</item>", re.S)
 _RSS_LINK = re.compile(r"#comment-(\d+)\s*</(?:link|guid)>")
 _RSS_NAME_TAGS = ("dc:creator", "author")
 _RSS_TEXT_TAGS = ("title", "description", "content:encoded")
+_ABOUT_COMMENT = re.compile(r"^comment (\d+):")
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")  # a Python repr of a string
 MIN_LITERAL = 4  # shorter strings (initials) are too common to replace blindly
 
 
@@ -52,6 +54,20 @@ def scrub(body: bytes, content_type: str, site: str, url: str, withhold: Withhol
     text = replace_literals(text, withhold.literals, withhold.marker)
     out = text.encode(charset, errors="surrogateescape")
     return body if out == body else out
+
+
+def scrub_reasons(problems: list[tuple[str, str, str]], withheld: dict[int, frozenset[str]],
+                  names: Iterable[str]) -> list[tuple[str, str, str]]:
+    """A crawl's problems, as failures will record them, without what they would repeat of a
+    withheld comment: a problem about it ("comment N: the page names its author 'X' but the feed
+    says 'Y'") loses every quoted value, and a withheld name is replaced wherever it appears."""
+    out = []
+    for url, kind, reason in problems:
+        about = _ABOUT_COMMENT.match(reason)
+        if about and int(about.group(1)) in withheld:
+            reason = _QUOTED.sub(WITHHELD_NAME, reason)
+        out.append((url, kind, replace_literals(reason, names, WITHHELD_NAME)))
+    return out
 
 
 def replace_literals(text: str, literals: Iterable[str], marker: str) -> str:

@@ -33,7 +33,7 @@ from archivedb.database import ArchiveError
 from archivedb.schema import open_db
 from archivedb.vocabulary import RunStatus
 from archivedb.withholding import Withhold, withhold_for
-from pipelines.scrub import scrub
+from pipelines.scrub import scrub, scrub_reasons
 from pipelines.timestamps import leaves_time_unread
 from reading.records import (
     CaptureItem,
@@ -190,12 +190,16 @@ class StorePipeline:
         db, run_id, now = self.db, self.run_id, utc_now()
         posts = [i for i in items if isinstance(i, PostItem)]
         failures: list[dict[str, Any]] = []
+        names = {c.wp_id: c.author for p in posts for c in p.comments if c.author}  # before any is withheld
         with store.write_transaction(db):
             outcome = store.save_posts(
                 db, [store.PostWrite(vars(p), [vars(c) for c in p.comments], p.comments_complete) for p in posts],
                 crawl_id=run_id, now=now, reread=self.reread)
             counts = Counter(outcome.counts)
             problems = [problem for p in posts for problem in p.problems] + outcome.problems
+            if outcome.withheld:
+                problems = scrub_reasons(problems, outcome.withheld, [
+                    names[w] for w, fields in outcome.withheld.items() if "author" in fields and w in names])
             failures += [store.failure_row(run_id, self.site, url, kind, reason, now) for url, kind, reason in problems]
             self.withhold.comments.update(outcome.withheld)
             if self.keep_captures:

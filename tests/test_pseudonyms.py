@@ -14,12 +14,12 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from publish_fixtures import build_archive
 
 from archive.cli import cli
 from archive.datapackage import PUBLIC
 from archive.export_writers import FORMATS
 from archive.pseudonyms import KEY_ENV, PREFIX, pseudonym
-from publish_fixtures import build_archive
 
 KEY = b"0123456789abcdef-not-a-real-secret"
 OTHER_KEY = b"fedcba9876543210-another-secret!!"

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from crawling import ROOT, crawl, rows
+from mirror import SITES_DIR, MirrorServer
 
 from archive.cli import cli
-from crawling import FAST, ROOT, crawl, rows
-from mirror import SITES_DIR, MirrorServer
 
 SITE = "collectivevoice"
 ORIGIN = "https://www.collectivevoice.org.uk"
@@ -236,3 +236,41 @@ def test_undo_is_refused_once_the_comment_has_left_the_live_site(db: Path) -> No
     code, out = redact(db, "--undo", "1")
     assert code == 2 and "no longer on the live site" in out
     assert rows(db, "select undone_at from redactions")[0]["undone_at"] is None
+
+
+def test_a_later_crawls_failures_do_not_quote_a_withheld_name(tmp_path: Path) -> None:
+    """A crawl that still finds a withheld comment may have something to say about it (its page and
+    feed disagree on the name): the failure is recorded, without the name."""
+    from types import SimpleNamespace
+
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.store import StorePipeline
+    from reading.records import CommentItem, PostItem
+
+    db, url = tmp_path / "archive.db", f"{ORIGIN}/blog/a-thread/"
+    spider = SimpleNamespace(name=SITE, base_url=ORIGIN)
+    disagreement = "comment 7: the page names its author 'Priya Shah' but the comment feed says 'P. Shah'"
+
+    def store_once(problems: list[tuple[str, str, str]]) -> None:
+        pipeline = StorePipeline.from_crawler(get_crawler(settings_dict={"ARCHIVE_DB": str(db)}))
+        pipeline.open_spider(spider)
+        comments = [CommentItem(wp_id=n, parent_wp_id=None, depth=1, position=n, author=name, author_url=None,
+                                posted_raw="1 May 2025", posted_at="2025-05-01T10:00:00Z", body_text=text,
+                                body_html=f"<p>{text}</p>")
+                    for n, name, text in ((7, "Priya Shah", "My own story of relapse."),
+                                          (8, "Ada Brook", "Priya Shah is right about the waiting lists."))]
+        post = PostItem(site=SITE, url=url, fetched_url=url, wp_id=5, title="A thread", body_html="<p>x</p>",
+                        comments=comments, fetched_at="2025-05-02T10:00:00Z", problems=problems)
+        pipeline.flush([post])
+        pipeline.finish_run(spider, "finished")
+
+    store_once([])
+    assert redact(db, "--author", "Priya Shah", "--site", SITE, "--reason", "request")[0] == 0
+    other = (url, "markup", "comment 8: text begins with the author's name 'Ada Brook': the head was read as body")
+    store_once([(url, "markup", disagreement), other])
+    reasons = [r["reason"] for r in rows(db, "select reason from failures where crawl_id = 2 order by id")]
+    assert reasons == ["comment 7: the page names its author [withheld] but the comment feed says [withheld]",
+                       other[2]]
+    assert comment(db, f"{SITE}:comment:7")["author"] is None
+    assert b"Priya Shah" not in file_bytes(db).replace(b"Priya Shah is right", b"")

@@ -22,13 +22,13 @@ import lxml.html
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from publish_fixtures import build_archive
 
 from archive.cli import cli
 from archive.datapackage import PUBLIC
 from archive.export_writers import FORMATS
-from publishing.app import build_datasette
 from archivedb.withholding import NAME_WITHHELD, removed_note
-from publish_fixtures import build_archive
+from publishing.app import build_datasette
 
 POST_123 = "/archive/posts/ddn~3Apost~3A123"
 THREAD_URL = "https://www.drinkanddrugsnews.com/the-big-conversation/"
