@@ -4,9 +4,9 @@
 
 Builds a synthetic archive per size (through the real schema, FTS triggers included: N comments
 of ~600 characters on N/10 posts; cached under ``bench/out/``), then exports ``comments`` as
-Parquet, CSV and JSON lines, the ``comments_with_posts`` view as Parquet and the whole data
-package (``--all``), each in a fresh process measured by ``bench/measure.py`` (kernel peak RSS,
-no polling). Not a test: speed and memory are measured here, never asserted in the suite.
+Parquet, CSV and JSON lines, the ``comments_with_posts`` view as Parquet, the whole data
+package (``--all``), and ``comments`` and the package with ``--pseudonymise``, each in a fresh
+process measured by ``bench/measure.py`` (kernel peak RSS, no polling). Not a test: speed and memory are measured here, never asserted in the suite.
 """
 
 from __future__ import annotations
@@ -34,7 +34,11 @@ EXPORTS = {
     "comments.jsonl": ["comments", "-o", "{dir}/comments.jsonl"],
     "comments_with_posts.parquet": ["comments_with_posts", "-o", "{dir}/cwp.parquet"],
     "--all": ["--all", "{dir}/package"],
+    "comments.parquet --pseudonymise": ["comments", "-o", "{dir}/comments.parquet", "--pseudonymise",
+                                        "--pseudonym-key-file", "{key}"],
+    "--all --pseudonymise": ["--all", "{dir}/package", "--pseudonymise", "--pseudonym-key-file", "{key}"],
 }
+KEY = OUT / "bench-pseudonym.key"  # a fixed key: the bench measures the cost, it protects nothing
 
 
 def build(rows: int) -> Path:
@@ -76,7 +80,7 @@ def build(rows: int) -> Path:
 
 def measure(db: Path, args: list[str], workdir: Path) -> dict:
     report = workdir / "measure.json"
-    cmd = [sys.executable, "-m", "archive", "export", "--db", str(db), *[a.format(dir=workdir) for a in args]]
+    cmd = [sys.executable, "-m", "archive", "export", "--db", str(db), *[a.format(dir=workdir, key=KEY) for a in args]]
     subprocess.run([sys.executable, str(ROOT / "bench" / "measure.py"), str(report), "--", *cmd],
                    check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
     return json.loads(report.read_text())
@@ -86,6 +90,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[25_000, 250_000])
     sizes = parser.parse_args().rows
+    OUT.mkdir(parents=True, exist_ok=True)
+    KEY.write_bytes(b"bench-only pseudonym key, 32 bytes")
     results = {}
     for rows in sizes:
         db = build(rows)
