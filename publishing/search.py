@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from datasette.utils import tilde_encode
 
+from archivedb.withholding import NAME_WITHHELD, fields_of
 from publishing.fts import fts_query
 from publishing.post_page import comment_anchor, times
 from publishing.snippets import WINDOW_CHARS, as_html, highlight, snippets
@@ -169,8 +170,12 @@ async def _results(datasette: Any, database: str, db: Any, hits: list[dict[str, 
                                 "substr(body_text, 1, :window) as text from posts", post_rids)
     comments = await _by_rowid(db, "select c.rowid as rid, c.id, c.wp_id, c.site, c.author, c.post_id, "
                                    "c.posted_at as at, substr(c.body_text, 1, :window) as text, "
+                                   "c.redaction_id, c.redacted_fields, "
                                    "p.title as post_title from comments c left join posts p on p.id = c.post_id",
                                comment_rids, alias="c.")
+    for row in comments.values():
+        if "author" in fields_of(row):  # a takedown withheld the name: say so rather than "Anonymous"
+            row["author"] = NAME_WITHHELD
     rows = [(posts if h["kind"] == "post" else comments).get(h["rid"]) for h in hits]
     found = [(h, r) for h, r in zip(hits, rows) if r is not None]
     marked = snippets([r["text"] for _, r in found], match)
