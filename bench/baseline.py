@@ -41,6 +41,19 @@ PROJECT_NETWORK_SETTINGS = {
     "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
 }
+# The crawl's item concurrency too (issue 14: the two runs differ only by what the archive does).
+# Read from the project's settings, so the baseline cannot drift from it.
+PROJECT_SETTINGS_FILE = Path(__file__).resolve().parent.parent / "spiders" / "settings.py"
+
+
+def project_setting(name: str) -> str | None:
+    """A constant from spiders/settings.py, read without importing the project."""
+    match = re.search(rf"^{name}\s*=\s*(\S+)", PROJECT_SETTINGS_FILE.read_text(), re.MULTILINE)
+    return match.group(1) if match else None
+
+
+if (items := project_setting("CONCURRENT_ITEMS")) is not None:
+    PROJECT_NETWORK_SETTINGS["CONCURRENT_ITEMS"] = items
 
 
 class BaselineSpider(scrapy.Spider):

@@ -1,10 +1,12 @@
-"""Run one command and report its wall time, CPU time and peak RSS as JSON.
+"""Run one command and report its wall time, CPU time and peak memory as JSON.
 
     python bench/measure.py OUT.json -- COMMAND [ARGS ...]
 
-`getrusage(RUSAGE_CHILDREN)` after the child exits gives the kernel's own peak RSS of the largest
-process in the child's tree, with no polling to miss a spike; this wrapper's own memory is not
-counted because it is the parent, not a child.
+Two peaks: `getrusage(RUSAGE_CHILDREN)` after the child exits gives the kernel's own peak RSS of
+the largest single process in the child's tree, with no polling to miss a spike; and the whole
+tree's peak (the crawl's Scrapy process plus its page workers, summed) is sampled every
+`TREE_SAMPLE_SECONDS` with psutil. The sum counts shared library pages once per process, so it
+errs high, never low. This wrapper's own memory is not counted: it is the parent, not a child.
 """
 
 from __future__ import annotations
@@ -15,18 +17,44 @@ import subprocess
 import sys
 import time
 
+import psutil
+
+TREE_SAMPLE_SECONDS = 0.05
+
 
 def main() -> None:
     out, sep, *cmd = sys.argv[1:]
     if sep != "--" or not cmd:
         sys.exit("usage: measure.py OUT.json -- COMMAND [ARGS ...]")
     t0 = time.perf_counter()
-    rc = subprocess.call(cmd)
+    child = subprocess.Popen(cmd)
+    tree_peak = 0
+    while child.poll() is None:
+        tree_peak = max(tree_peak, tree_rss(child.pid))
+        time.sleep(TREE_SAMPLE_SECONDS)
+    rc = child.wait()
     wall = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(out, "w") as fh:
-        json.dump({"rc": rc, "wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "maxrss_kib": ru.ru_maxrss}, fh)
+        json.dump({"rc": rc, "wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "maxrss_kib": ru.ru_maxrss,
+                   "tree_rss_kib": max(tree_peak // 1024, ru.ru_maxrss)}, fh)
     sys.exit(rc)
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants now (0 once it is gone)."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for proc in procs:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:  # exited between listing and reading
+            pass
+    return total
 
 
 if __name__ == "__main__":

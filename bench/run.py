@@ -33,6 +33,8 @@ from generate import ensure_mirror  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TARGET_RATIO, TARGET_RSS_MIB, TARGET_RECRAWL = 0.70, 150, 0.10
+# Issue 14: what the archive adds per page, reprocess speed, and the whole process tree's memory.
+TARGET_CPU_RATIO, TARGET_TREE_MIB, TARGET_TREE_AT, TARGET_GROWTH_KIB = 2.0, 200, 2000, 1.0
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Run:
     window: float = 0.0  # first to last request the server saw: fetch time without process start-up
     server_cpu: float = 0.0  # CPU the mirror server spent meanwhile: proof it is not the bottleneck
     posts: int = 0  # posts in the mirror: CPU per post does not move when a crawl asks more per post
+    tree_rss_mib: float = 0.0  # peak of the whole process tree (crawl + page workers), summed
 
     @property
     def ok(self) -> bool:  # 3 = the crawl completed with some page failures (archive/crawl_command.py)
@@ -146,6 +149,7 @@ def measure(cmd: list[str], server: MirrorServer | None, db: Path | None, timeou
     window = (stats["last"] - stats["first"]) if stats.get("first") and stats.get("last") else 0.0
     rc = m.get("rc", -1) if not error.startswith("timed out") else -1
     return Run(rc=rc, wall=m.get("wall", 0.0), cpu=m.get("cpu", 0.0), rss_mib=m.get("maxrss_kib", 0) / 1024,
+               tree_rss_mib=m.get("tree_rss_kib", 0) / 1024,
                pages=stats["requests"], by_status=stats["by_status"], error=error, window=window,
                server_cpu=stats.get("server_cpu", 0.0),
                db_mib=db_size(db) if db else None, rows=db_rows(db) if db else "")
@@ -206,7 +210,7 @@ def record(phase: Phase, run: Run, k: int, posts: int) -> None:
     run.posts = posts
     phase.runs.append(run)
     line = (f"  [{k + 1}] {phase.name}: rc={run.rc} {run.wall:.1f} s, {run.pages} requests "
-            f"({run.rate:.0f}/s), {run.rss_mib:.0f} MiB peak, server CPU {run.server_cpu:.1f} s" + (f", rows {run.rows}" if run.rows else ""))
+            f"({run.rate:.0f}/s), {run.cpu:.1f} s CPU, {run.rss_mib:.0f} MiB peak ({run.tree_rss_mib:.0f} MiB whole tree), server CPU {run.server_cpu:.1f} s" + (f", rows {run.rows}" if run.rows else ""))
     print(line, flush=True)
     if run.error:
         print("      " + run.error.replace("\n", "\n      "), flush=True)
@@ -276,6 +280,44 @@ def targets(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
     return out
 
 
+def cost_targets(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
+    """Issue 14's three targets, each from this run's medians.
+
+    CPU is compared per post of the mirror (total CPU over the same site), so second-source
+    requests the crawl adds count as cost, not as pages that dilute it."""
+    out = ["", "| issue 14 target | measured | verdict |", "|---|---|---|"]
+    verdict = lambda good: "n/a" if good is None else ("PASS" if good else "FAIL")  # noqa: E731
+    tree: dict[int, float] = {}
+    for n, (info, phases) in results.items():
+        base, full, _again, reprocess = phases
+        base_cpu, full_cpu = base.median("cpu"), full.median("cpu")
+        ratio = full_cpu / base_cpu if base_cpu and full_cpu else None
+        posts = info["posts"]
+        per_post = (f"{1000 * full_cpu / posts:.1f} vs {1000 * base_cpu / posts:.1f} ms CPU/post = {ratio:.2f}×"
+                    if ratio else "n/a")
+        out.append(f"| N={n}: full crawl CPU per post ≤ {TARGET_CPU_RATIO:.1f}× the bare fetch's | {per_post} | "
+                   f"{verdict(None if ratio is None else ratio <= TARGET_CPU_RATIO)} |")
+        base_wall, re_wall = base.median("wall"), reprocess.median("wall")
+        shown = f"{re_wall:.1f} s vs {base_wall:.1f} s" if re_wall and base_wall else "n/a"
+        out.append(f"| N={n}: reprocess wall ≤ bare fetch wall | {shown} | "
+                   f"{verdict(None if not (re_wall and base_wall) else re_wall <= base_wall)} |")
+        peak = max((p.median("tree_rss_mib") or 0 for p in (full, reprocess)), default=0)
+        if peak:
+            tree[n] = peak
+    for n in (n for n in sorted(tree) if n >= TARGET_TREE_AT or n == max(tree)):
+        good = tree[n] <= TARGET_TREE_MIB if n >= TARGET_TREE_AT else None  # below N=2000 it is only shown
+        out.append(f"| N={n}: whole-tree peak RSS (crawl + workers; crawl or reprocess) ≤ {TARGET_TREE_MIB} MiB "
+                   f"at N ≥ {TARGET_TREE_AT} | {tree[n]:.0f} MiB | {verdict(good)} |")
+    sizes = sorted(tree)
+    if len(sizes) >= 2:
+        lo, hi = sizes[-2], sizes[-1]
+        growth = (tree[hi] - tree[lo]) * 1024 / (hi - lo)
+        out.append(f"| whole-tree peak growth ≤ {TARGET_GROWTH_KIB:.0f} KiB per post beyond N={TARGET_TREE_AT} "
+                   f"(measured {lo} → {hi}) | {growth:.2f} KiB/post | "
+                   f"{verdict(growth <= TARGET_GROWTH_KIB) if lo >= TARGET_TREE_AT else verdict(None)} |")
+    return out
+
+
 def header(args: argparse.Namespace, results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "spiders", "pipelines", "archive"], cwd=REPO,
@@ -310,7 +352,7 @@ def main() -> None:
     out_dir.mkdir(exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="dbs-", dir=out_dir))
     results = {n: bench_size(n, args, workdir) for n in args.sizes}
-    report = "\n".join(header(args, results) + table(results) + targets(results)) + "\n"
+    report = "\n".join(header(args, results) + table(results) + targets(results) + cost_targets(results)) + "\n"
     path = out_dir / f"results-{time.strftime('%Y%m%d-%H%M%S')}.md"
     path.write_text(report)
     print("\n" + report + f"\nwritten to {path.relative_to(REPO)}")
