@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 
 from reading import furniture as rules
 from reading import restore as unmask
+from reading.dom import fragment_parser
 from reading.dom import inner_html as _inner_html
 from reading.dom import norm as _norm
 from reading.dom import replace_with_text
@@ -117,7 +118,7 @@ def _parse(html: str | bytes | None) -> Element | None:
     if not html.strip():
         return None
     try:
-        root = lxml_html.fragment_fromstring(html, create_parent="div")
+        root = lxml_html.fragment_fromstring(html, create_parent="div", parser=fragment_parser())
     except (etree.ParserError, ValueError):
         return None
     _drop_all(el for el in root.iter(etree.Comment, etree.ProcessingInstruction))

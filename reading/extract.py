@@ -14,7 +14,7 @@ from functools import lru_cache
 from lxml import etree, html
 
 from reading.comments import RawComment, parse_comments
-from reading.dom import text
+from reading.dom import ELEMENT_CLASSES, text
 from reading.post import PostPage, read_post_page
 from reading.sites import SiteProfile
 from reading.sources import Advertised, advertised_sources
@@ -56,7 +56,9 @@ def extract_comment_page(body: bytes, encoding: str) -> PageExtract:
 def _parser(encoding: str | None) -> html.HTMLParser:
     """``huge_tree``: without it libxml2 stops nesting at 256 levels and a deep comment thread
     (each reply two levels down) silently loses every reply past depth ~124."""
-    return html.HTMLParser(encoding=encoding, huge_tree=True)
+    parser = html.HTMLParser(encoding=encoding, huge_tree=True)
+    parser.set_element_class_lookup(ELEMENT_CLASSES)
+    return parser
 
 
 def _parse(body: bytes, encoding: str) -> html.HtmlElement:
