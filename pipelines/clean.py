@@ -21,7 +21,9 @@ from reading.dom import fragment_parser
 from reading.dom import inner_html as _inner_html
 from reading.dom import norm as _norm
 from reading.dom import replace_with_text
+from reading.extract import PageExtract, extract_comment_page, extract_post_page
 from reading.records import PostItem
+from reading.sites import SiteProfile
 from reading.text import tree_text as _tree_text
 
 Element: TypeAlias = lxml_html.HtmlElement
@@ -431,6 +433,30 @@ def clean_post_parts(body_html: str, standfirst: str | None, comment_bodies: lis
     return result, standfirst, [clean_comment_html(body) for body in comment_bodies]
 
 
+def read_post_page_clean(body: bytes, encoding: str, profile: SiteProfile, base_url: str) -> PageExtract:
+    """The page worker's one task per post page: read it, then clean what was read (the body
+    with links made absolute against ``base_url``, the standfirst, every comment), so a page
+    crosses to a worker process once, not once to be read and again to be cleaned."""
+    extract = extract_post_page(body, encoding, profile)
+    if extract.page is None or not extract.page.is_post:
+        return extract
+    result, standfirst, comments = clean_post_parts(
+        extract.page.body_html, extract.page.standfirst, [c.body_html for c in extract.comments],
+        tuple(profile.strip_selectors or ()), base_url)
+    extract.cleaned = (result, standfirst)
+    for comment, clean in zip(extract.comments, comments):
+        comment.clean = clean
+    return extract
+
+
+def read_comment_page_clean(body: bytes, encoding: str) -> PageExtract:
+    """A comment page in one worker task: its comments read and their bodies cleaned."""
+    extract = extract_comment_page(body, encoding)
+    for comment in extract.comments:
+        comment.clean = clean_comment_html(comment.body_html)
+    return extract
+
+
 class CleanPipeline:
     """Replace each post's raw body with the article only; sanitise its comments."""
 
@@ -449,10 +475,12 @@ class CleanPipeline:
         """Clean inline, or in a worker process when ``ARCHIVE_WORKERS`` > 0."""
         if not isinstance(item, PostItem):
             return item
-        args = (item.body_html, item.standfirst, [c.body_html for c in item.comments],
-                self._extra_selectors(spider), item.url)
-        offload = self._offload()
-        cleaned = await offload.run(clean_post_parts, *args) if offload is not None else clean_post_parts(*args)
+        cleaned, item.cleaned = item.cleaned, None
+        if cleaned is None or len(cleaned[2]) != len(item.comments):
+            args = (item.body_html, item.standfirst, [c.body_html for c in item.comments],
+                    self._extra_selectors(spider), item.url)
+            offload = self._offload()
+            cleaned = await offload.run(clean_post_parts, *args) if offload is not None else clean_post_parts(*args)
         return self._apply(item, cleaned)
 
     def _offload(self) -> Any:

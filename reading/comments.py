@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from lxml import etree, html
 
@@ -94,6 +95,7 @@ class RawComment:
     awaiting_moderation: bool
     posted_title: str | None = None  # a date in the time element's ``title`` (wpDiscuz keeps the exact time there)
     class_depth: int | None = None  # what ``depth-N`` / ``wpd_comment_level-N`` says, for the cross-check
+    clean: Any = None  # the body cleaned in the same worker call (``pipelines.clean.CommentCleanResult``)
 
 
 @dataclass

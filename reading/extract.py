@@ -10,6 +10,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from lxml import etree, html
 
@@ -30,6 +31,7 @@ class PageExtract:
     comments: list[RawComment] = field(default_factory=list)
     comment_links: list[tuple[str, str]] = field(default_factory=list)  # (href, label words, lower case)
     sources: Advertised = field(default_factory=Advertised)  # comment feeds and REST root in <head>
+    cleaned: Any = None  # (CleanResult, standfirst) when cleaned in the same worker call (pipelines.clean)
 
 
 def extract_post_page(body: bytes, encoding: str, profile: SiteProfile) -> PageExtract:

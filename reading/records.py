@@ -94,6 +94,9 @@ class PostItem:
     sitemap_lastmod: str | None = None  # as the sitemap gave it
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (url, kind, reason)
     second_source: list[SourceComment] = field(default_factory=list)  # the comment feed's, then REST's
+    # What the page worker already cleaned (``pipelines.clean.clean_post_parts``'s answer, one entry
+    # per comment): the clean pipeline applies it instead of a second worker call. Not stored.
+    cleaned: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -21,9 +21,10 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from archivedb.clock import utc_now
+from pipelines.clean import read_comment_page_clean, read_post_page_clean
 from pipelines.offload import Offload, offload_for
 from reading.comments import RawComment
-from reading.extract import PageExtract, extract_comment_page, extract_post_page
+from reading.extract import PageExtract
 from reading.records import (
     CaptureItem,
     CommentItem,
@@ -329,8 +330,9 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             return
         fetched_at = response.meta.get("fetched_at") or utc_now()  # one instant for capture and post
         # Captured under the address it was fetched from (after redirects), so replay finds it.
-        yield self._capture(response, live_form(self.origins, response.url), fetched_at)
-        extract = await self.offload.run(extract_post_page, response.body, response.encoding, self.profile)
+        landed = live_form(self.origins, response.url)
+        yield self._capture(response, landed, fetched_at)
+        extract = await self.offload.run(read_post_page_clean, response.body, response.encoding, self.profile, landed)
         page = extract.page
         if not page.is_post:
             self.crawler.stats.inc_value("archive/not_post")
@@ -351,6 +353,9 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             http_status=response.status, etag=_header(response, b"ETag"),
             last_modified_header=_header(response, b"Last-Modified"), sitemap_lastmod=response.meta.get("lastmod"),
         )
+        # The body was cleaned against the address the page landed on: good when that is the
+        # post's own (almost always); otherwise the clean pipeline cleans it again against its URL.
+        item.cleaned = extract.cleaned if live_url == landed else None
         plan = self._plan_sources(response, extract, live_url, page.wp_id)
         for output in self._take_comment_page(Thread(item, plan=plan), response, extract, fetched_at):
             yield output
@@ -365,7 +370,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             live_url = self.origins.to_live(response.url)
             fetched_at = response.meta.get("fetched_at") or utc_now()
             yield self._capture(response, live_url, fetched_at)
-            extract = await self.offload.run(extract_comment_page, response.body, response.encoding)
+            extract = await self.offload.run(read_comment_page_clean, response.body, response.encoding)
             # Only now is this page done: another page finishing during the await must not
             # close the thread without it.
             thread.pending.discard(response.request.url)
@@ -442,6 +447,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             return
         thread.finished = True
         thread.item.comments = _assemble(thread.pages, thread.item, self.origins, thread.fetched)
+        thread.item.cleaned = _with_comments(thread.item.cleaned, _chosen(thread.pages))
         thread.item.second_source = thread.plan.found if thread.plan is not None else []
         yield thread.item
 
@@ -492,26 +498,42 @@ def _page_number(url: str, links: list[tuple[str, int, bool]]) -> int:
     return max(n for n, _ in numbered) + 1
 
 
-def _assemble(pages: dict[int, list[RawComment]], item: PostItem, origins: OriginMap,
-              fetched: dict[int, str] | None = None) -> list[CommentItem]:
-    """Comments of every page in display order: page by page, then as shown on the page. Each
-    comment carries the fetch time of the page it was read from (its observation's clock)."""
+def _chosen(pages: dict[int, list[RawComment]]) -> list[tuple[int, RawComment]]:
+    """(page number, comment) in display order: page by page, then as shown on the page; a
+    comment shown on two pages counts where it is first seen."""
     seen: set[int] = set()
-    comments: list[CommentItem] = []
+    chosen: list[tuple[int, RawComment]] = []
     for number in sorted(pages):
         for raw in pages[number]:
-            if raw.wp_id in seen:
-                continue
-            seen.add(raw.wp_id)
-            permalink = raw.permalink if raw.permalink and raw.permalink.startswith("http") else None
-            permalink = without_private_params(origins.to_live(permalink)) if permalink else None
-            comments.append(CommentItem(
-                wp_id=raw.wp_id, parent_wp_id=raw.parent_wp_id, depth=raw.depth, position=len(comments) + 1,
-                author=raw.author, author_url=raw.author_url, posted_raw=raw.posted_raw,
-                posted_machine=raw.posted_machine, posted_title=raw.posted_title, body_html=raw.body_html,
-                kind=raw.kind, class_depth=raw.class_depth,
-                url=permalink or f"{item.url}#comment-{raw.wp_id}", page=number,
-                awaiting_moderation=raw.awaiting_moderation, fetched_at=(fetched or {}).get(number),
-            ))
+            if raw.wp_id not in seen:
+                seen.add(raw.wp_id)
+                chosen.append((number, raw))
+    return chosen
+
+
+def _with_comments(cleaned: tuple[Any, Any] | None, chosen: list[tuple[int, RawComment]]) -> tuple[Any, ...] | None:
+    """The post's cleaning as the clean pipeline applies it: body, standfirst, one result per
+    comment; None when any part was not cleaned in the page's worker call."""
+    if cleaned is None or any(raw.clean is None for _, raw in chosen):
+        return None
+    return (*cleaned, [raw.clean for _, raw in chosen])
+
+
+def _assemble(pages: dict[int, list[RawComment]], item: PostItem, origins: OriginMap,
+              fetched: dict[int, str] | None = None) -> list[CommentItem]:
+    """Comments of every page in display order. Each comment carries the fetch time of the page
+    it was read from (its observation's clock)."""
+    comments: list[CommentItem] = []
+    for number, raw in _chosen(pages):
+        permalink = raw.permalink if raw.permalink and raw.permalink.startswith("http") else None
+        permalink = without_private_params(origins.to_live(permalink)) if permalink else None
+        comments.append(CommentItem(
+            wp_id=raw.wp_id, parent_wp_id=raw.parent_wp_id, depth=raw.depth, position=len(comments) + 1,
+            author=raw.author, author_url=raw.author_url, posted_raw=raw.posted_raw,
+            posted_machine=raw.posted_machine, posted_title=raw.posted_title, body_html=raw.body_html,
+            kind=raw.kind, class_depth=raw.class_depth,
+            url=permalink or f"{item.url}#comment-{raw.wp_id}", page=number,
+            awaiting_moderation=raw.awaiting_moderation, fetched_at=(fetched or {}).get(number),
+        ))
     return comments
 
