@@ -91,7 +91,7 @@ def run_crawl(names: list[str], db_path: str, mirrors: dict[str, str], *, full: 
         settings.set(name, value, priority="cmdline")
 
     process = CrawlerProcess(settings)
-    _quiet_noisy_loggers()
+    _quiet_noisy_loggers(settings.get("LOG_LEVEL"))
     crawlers = []
     for name in names:
         crawler = process.create_crawler(spider_class(name))
@@ -103,11 +103,14 @@ def run_crawl(names: list[str], db_path: str, mirrors: dict[str, str], *, full: 
     return [{"site": name, **(crawler.stats.get_stats() if crawler.stats else {})} for name, crawler in crawlers]
 
 
-def _quiet_noisy_loggers() -> None:
+def _quiet_noisy_loggers(level: str | int) -> None:
     """Unreachable sites make Scrapy log full tracebacks; the failures table and the summary
-    already say what went wrong, in one line each."""
+    already say what went wrong, in one line each. Scrapy's own messages below the run's level
+    are not even built: Scrapy leaves the filtering to its handler, so every page and item made
+    two debug records only to drop them."""
     import logging
 
+    logging.getLogger("scrapy").setLevel(level)
     for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
