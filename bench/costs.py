@@ -34,16 +34,19 @@ from bench_settings import BENCH_SETTINGS  # noqa: E402
 
 # (label, "module:qualname"); a label starting with two spaces is part of the one above it.
 STAGES: list[tuple[str, str]] = [
-    ("read a page (worker task)", "spiders.extract:extract_post_page"),
-    ("read a comment page (worker task)", "spiders.extract:extract_comment_page"),
-    ("  lxml parse", "spiders.extract:_parse"),
-    ("  post fields + body", "spiders.post:read_post_page"),
-    ("  comment reader", "spiders.comments:parse_comments"),
-    ("  advertised sources", "spiders.extract:advertised_sources"),
-    ("  comment-page links", "spiders.extract:_comment_links"),
-    ("clean a post (worker task)", "pipelines.clean:clean_post_parts"),
-    ("  clean body", "pipelines.clean:clean_html"),
-    ("  clean comments", "pipelines.clean:clean_comment_html"),
+    ("read + clean a page (worker task)", "pipelines.clean:read_post_page_clean"),
+    ("read + clean a comment page (worker task)", "pipelines.clean:read_comment_page_clean"),
+    ("  read a page", "reading.extract:extract_post_page"),
+    ("  read a comment page", "reading.extract:extract_comment_page"),
+    ("    lxml parse", "reading.extract:_parse"),
+    ("    post fields + body", "reading.post:read_post_page"),
+    ("    comment reader", "reading.comments:parse_comments"),
+    ("    advertised sources", "reading.extract:advertised_sources"),
+    ("    comment-page links", "reading.extract:_comment_links"),
+    ("  clean a post (in the worker task, or a second one)", "pipelines.clean:clean_post_parts"),
+    ("    clean body", "pipelines.clean:clean_html"),
+    ("    clean comments", "pipelines.clean:clean_comment_html"),
+    ("comment feed (reactor)", "reading.sources:parse_comment_feed"),
     ("times (pipeline)", "pipelines.timestamps:TimestampsPipeline.process_item"),
     ("  dateparser", "pipelines.timestamps:_dateparse"),
     ("second sources (pipeline)", "pipelines.second_source:SecondSourcePipeline.process_item"),
@@ -51,12 +54,12 @@ STAGES: list[tuple[str, str]] = [
     ("validate + alarm (pipeline)", "pipelines.validate:ValidatePipeline.process_item"),
     ("  alarm", "pipelines.alarm:markup_problems"),
     ("store: write a batch (writer thread)", "pipelines.store:StorePipeline.flush"),
-    ("  save posts + comments", "archive.store:save_posts"),
-    ("  save captures", "archive.store:save_captures"),
-    ("  commit", "archive.store:write_transaction"),
+    ("  save posts + comments", "archivedb.store:save_posts"),
+    ("  save captures", "archivedb.store:save_captures"),
+    ("  commit", "archivedb.store:write_transaction"),
     ("spider: page callback (sync part)", "spiders.wordpress:WordPressSpider._take_comment_page"),
     ("spider: capture item", "spiders.wordpress:WordPressSpider._capture"),
-    ("incremental middleware", "archive.incremental:IncrementalMiddleware.process_request"),
+    ("incremental middleware", "spiders.incremental:IncrementalMiddleware.process_request"),
 ]
 
 cpu: dict[str, float] = defaultdict(float)
@@ -119,6 +122,8 @@ def main() -> None:
     parser.add_argument("--base-url")
     parser.add_argument("--db", default="/tmp/bench-costs.db")
     parser.add_argument("--reprocess", action="store_true", help="reprocess --db instead of crawling")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="ARCHIVE_WORKERS: with workers, the page stages run there and this shows the reactor's share")
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
     from scrapy.utils.reactor import install_reactor
@@ -134,8 +139,8 @@ def main() -> None:
     instrument()
     import spiders.settings
 
-    spiders.settings.ARCHIVE_WORKERS = 0  # reprocess takes no -s: set it where Scrapy reads it
-    settings = {**BENCH_SETTINGS, "ARCHIVE_WORKERS": "0"}
+    spiders.settings.ARCHIVE_WORKERS = args.workers  # reprocess takes no -s: set it where Scrapy reads it
+    settings = {**BENCH_SETTINGS, "ARCHIVE_WORKERS": str(args.workers)}
     settings.update(dict(s.split("=", 1) for s in args.settings))
     if args.reprocess:
         argv = ["reprocess", "--db", args.db, "-q"]
@@ -148,16 +153,17 @@ def main() -> None:
     except SystemExit:
         pass
     wall, total = time.perf_counter() - t0, time.process_time() - c0
-    report(wall, total, args.db)
+    report(wall, total, args.db, args.workers)
 
 
-def report(wall: float, total: float, db: str) -> None:
+def report(wall: float, total: float, db: str, workers: int) -> None:
     import sqlite3
 
     with sqlite3.connect(db) as conn:
         posts = conn.execute("select count(*) from posts").fetchone()[0]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\nwall {wall:.1f} s, CPU {total:.2f} s (after imports), {posts} posts, "
+    where = f"this process only (the {workers} page workers not counted)" if workers else "all of it"
+    print(f"\nwall {wall:.1f} s, CPU {total:.2f} s after imports, {where}; {posts} posts, "
           f"{1000 * total / max(posts, 1):.2f} ms CPU/post, peak RSS {rss:.0f} MiB\n")
     print("| stage | calls | CPU s | ms/post | share of CPU |")
     print("|---|---:|---:|---:|---:|")

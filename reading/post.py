@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
@@ -193,12 +194,7 @@ def _comment_count(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[
     classes carry no meaning here); then the article (Genesis prints it only in the entry meta).
     A heading without a number (Genesis prints just "Comments") gives way to the next candidate."""
     area = first(root, COMMENTS_AREA_SELECTORS)
-    candidates = []
-    if area is not None:
-        candidates += [el for selector in COMMENT_COUNT_SELECTORS for el in css(selector)(area)]
-        candidates += _headings_above_comments(area)
-    candidates += [el for selector in COMMENT_COUNT_SELECTORS for el in css(selector)(scope)]
-    for el in candidates:
+    for el in _count_candidates(area, scope):
         number = _count_in(text(el))
         if number is not None:
             return number
@@ -209,6 +205,17 @@ def _comment_count(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[
     if area is not None and first(area, ("li.comment", "li.pingback", "li.trackback")) is None:
         return 0
     return None
+
+
+def _count_candidates(area: html.HtmlElement | None, scope: html.HtmlElement) -> Iterator[html.HtmlElement]:
+    """In preference order, and lazily: the first that shows a number ends the search, so the
+    later selectors are not run over the page (about 0.5 ms a page, bench/costs.py)."""
+    if area is not None:
+        for selector in COMMENT_COUNT_SELECTORS:
+            yield from css(selector)(area)
+        yield from _headings_above_comments(area)
+    for selector in COMMENT_COUNT_SELECTORS:
+        yield from css(selector)(scope)
 
 
 def _headings_above_comments(area: html.HtmlElement) -> list[html.HtmlElement]:
