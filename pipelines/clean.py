@@ -17,10 +17,9 @@ from lxml import html as lxml_html
 
 from reading import furniture as rules
 from reading import restore as unmask
-from reading.dom import fragment_parser
+from reading.dom import fragment_parser, replace_with_text
 from reading.dom import inner_html as _inner_html
 from reading.dom import norm as _norm
-from reading.dom import replace_with_text
 from reading.extract import PageExtract, extract_comment_page, extract_post_page
 from reading.records import PostItem
 from reading.sites import SiteProfile

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from lxml import etree, html
@@ -330,7 +330,7 @@ def _has_class(el: html.HtmlElement, hints: tuple[str, ...]) -> bool:
     return not exact.isdisjoint(tokens) or any(p in t for p in partial for t in tokens)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _split_hints(hints: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
     """(exact class tokens, substrings of the ``*`` entries): it runs on every element of every comment."""
     return frozenset(h for h in hints if not h.endswith("*")), tuple(h[:-1] for h in hints if h.endswith("*"))
