@@ -3,8 +3,11 @@
 Scrapy does everything on one thread; on a 2-core machine the parsing and cleaning of pages would
 otherwise compete with fetching them. ``ARCHIVE_WORKERS`` sets the number of worker processes
 (the add-on's default is 2; unset means 0); 0 runs the functions inline, with the same results.
-Workers are spawned (not forked: forking a process that runs a reactor and a SQLite writer thread
-is unsafe) on first use and shared by every crawler in the process.
+Workers are fresh interpreters (not forked: forking a process that runs a reactor and a SQLite
+writer thread is unsafe), started on first use and shared by every crawler in the process. They
+are started with ``subprocess`` rather than ``multiprocessing``'s spawn, which also starts a
+resource-tracker process (12 MiB, for semaphores the pool never makes) and re-imports the crawl's
+main module in every worker.
 
 Each worker has two pipes, and the crawl's own event loop writes tasks into one and reads answers
 from the other. ``concurrent.futures.ProcessPoolExecutor`` needs two helper threads for that, and
@@ -16,10 +19,11 @@ time. A worker answers its tasks in order, so an answer needs no id.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import pickle
 import struct
+import subprocess
+import sys
 from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -27,7 +31,7 @@ from typing import Any, TypeVar
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from pipelines.worker import loads, ready, serve
+from pipelines.worker import loads, ready
 
 T = TypeVar("T")
 Task = tuple["asyncio.Future[Any]", Callable[..., Any], tuple[Any, ...]]
@@ -131,17 +135,16 @@ class Worker:
     """One spawned process and its two pipes, both non-blocking and watched by the event loop."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, on_lost: Callable[[list[Task]], None]) -> None:
-        context = multiprocessing.get_context("spawn")
-        task_reader, task_writer = context.Pipe(duplex=False)
-        answer_reader, answer_writer = context.Pipe(duplex=False)
-        self.process = context.Process(target=serve, args=(task_reader, answer_writer), daemon=True,
-                                       name="archive-page-worker")
-        self.process.start()
-        task_reader.close()  # only the worker holds these ends: its death or ours ends the pipes
-        answer_writer.close()
+        task_reader, task_writer = os.pipe()
+        answer_reader, answer_writer = os.pipe()
+        try:
+            self.process = WorkerProcess(task_reader, answer_writer)
+        finally:
+            os.close(task_reader)  # only the worker holds these ends: its death or ours ends the pipes
+            os.close(answer_writer)
         self.loop = loop
         self.on_lost = on_lost  # takes back the tasks a dead worker never started
-        self.tasks, self.answers = task_writer, answer_reader
+        self.tasks, self.answers = _Fd(task_writer), _Fd(answer_reader)
         os.set_blocking(self.tasks.fileno(), False)
         os.set_blocking(self.answers.fileno(), False)
         self.queued: deque[Task] = deque()
@@ -281,6 +284,52 @@ class Worker:
             future.cancel()
         self.waiting.clear()
         self.queued.clear()
+
+
+class _Fd:
+    """One end of a pipe, closed once."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+class WorkerProcess:
+    """A page worker: ``pipelines.worker.serve_fds`` in a fresh interpreter on the crawl's own
+    import path, holding the task pipe's read end and the answer pipe's write end. Offers the
+    part of ``multiprocessing.Process`` the pool uses."""
+
+    CODE = "import sys; from pipelines.worker import serve_fds; serve_fds(int(sys.argv[1]), int(sys.argv[2]))"
+
+    def __init__(self, task_fd: int, answer_fd: int) -> None:
+        path = os.pathsep.join(p or os.getcwd() for p in sys.path)
+        self.popen = subprocess.Popen(
+            [sys.executable, "-c", self.CODE, str(task_fd), str(answer_fd)], pass_fds=(task_fd, answer_fd),
+            stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path})
+        self.pid = self.popen.pid
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.popen.poll()
+
+    def is_alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def join(self, timeout: float | None = None) -> None:
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def terminate(self) -> None:
+        self.popen.terminate()
 
 
 def _observe(future: asyncio.Future[Any]) -> None:

@@ -12,6 +12,12 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 
+def serve_fds(task_fd: int, answer_fd: int) -> None:
+    """The worker process's entry point (``pipelines.offload.WorkerProcess``): the two pipe ends it
+    was given, as connections."""
+    serve(Connection(task_fd, writable=False), Connection(answer_fd, readable=False))
+
+
 def serve(tasks: Connection, answers: Connection) -> None:
     """The worker's loop: run each task and send back (ok, value). It ends when the task pipe
     closes, which is also what happens when the crawl is killed: no orphan waits for work."""
