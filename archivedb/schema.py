@@ -72,7 +72,7 @@ COMMENTS = Table(
         "body_html": str, "body_text": str, "url": str,
         "first_seen": str, "last_seen": str, "last_changed": str, "content_hash": str,
         "status": str, "removed_at": str, "extractor_version": str, "crawl_id": int,
-        "redaction_id": int, "redacted_fields": str,
+        "redaction_id": int, "redacted_fields": str, "author_source": str,
     },
     pk="id",
     foreign_keys=(("post_id", "posts", "id"), ("parent_id", "comments", "id")),

@@ -212,12 +212,12 @@ _POST_REFRESH = ("url", "last_seen", "fetched_at", "fetched_from", "status", "mi
                  "comments_captured", "comments_complete", "http_status", "http_etag", "http_last_modified",
                  "sitemap_lastmod", "crawl_id")
 _COMMENT_REFRESH = ("url", "position", "page", "depth", "last_seen", "status", "removed_at", "posted_at", "posted_source",
-                    "posted_ambiguous", "awaiting_moderation", "crawl_id")
+                    "posted_ambiguous", "awaiting_moderation", "author_source", "crawl_id")
 # A re-reading that leaves the content hash alone still refreshes what reading derives.
 _POST_REREAD_REFRESH = ("comment_count", "comments_captured", "comments_complete", "extractor_version", "crawl_id")
 _POST_REREAD_PATCH = ("body_text", "images", "published_raw", "published_source", "modified_raw", "modified_source")
 _COMMENT_REREAD_REFRESH = ("position", "page", "depth", "posted_at", "posted_source", "posted_ambiguous",
-                           "awaiting_moderation", "extractor_version", "crawl_id")
+                           "awaiting_moderation", "author_source", "extractor_version", "crawl_id")
 
 
 def _plan_post(row: dict[str, Any], old: dict[str, Any] | None, plan: _Plan) -> None:
@@ -348,7 +348,8 @@ def _comment_row(site: str, pid: str, c: dict[str, Any], crawl_id: int, post_fet
         "parent_id": comment_id(site, parent) if parent is not None else None,
         "parent_wp_id": parent, "wp_id": c["wp_id"], "site": site, "depth": c["depth"],
         "position": c["position"], "page": c.get("page"), "kind": c.get("kind", "comment"),
-        "author": c.get("author"), "author_url": c.get("author_url"), "posted_raw": c.get("posted_raw"),
+        "author": c.get("author"), "author_url": c.get("author_url"), "author_source": c.get("author_source"),
+        "posted_raw": c.get("posted_raw"),
         "posted_at": c.get("posted_at"), "posted_source": c.get("posted_source"),
         "posted_ambiguous": int(bool(c.get("posted_ambiguous"))),
         "awaiting_moderation": int(bool(c.get("awaiting_moderation"))),

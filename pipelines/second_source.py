@@ -2,7 +2,9 @@
 
 The page's HTML stays the primary record. A second source only:
 
-* fills what the page left unread: a missing author; a time the page lacks, shows only
+* fills what the page left unread: a missing author (with the commenter's website when REST gives
+  it; ``author_source`` then says ``feed`` or ``rest``, as it says ``page`` for a name the page
+  showed); a time the page lacks, shows only
   relatively ("7 years ago") or in words no parser reads, or that fell in the repeated autumn
   hour (the exact UTC settles which one). ``posted_source`` then says ``feed`` or ``rest``, and
   the ``time`` note the timestamps pipeline made for the unreadable text is withdrawn: the row now
@@ -23,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipelines.timestamps import normalise_time, time_note
-from reading.records import CommentItem, PostItem, SourceComment
+from reading.records import AuthorSource, CommentItem, PostItem, SourceComment
 
 _RELATIVE = re.compile(r"\b(?:ago|yesterday|today|just now)\b", re.IGNORECASE)
 HOUR = 3600
@@ -92,7 +94,7 @@ def _merge_comment(item: PostItem, comment: CommentItem, stated: list[SourceComm
     named = next((sc for sc in stated if sc.author), None)
     if named is not None:
         if not comment.author:
-            comment.author = named.author
+            _fill_author(comment, stated)
             counts["filled_author"] += 1
         elif comment.kind == "comment" and _same_name(comment.author) != _same_name(named.author):
             item.problems.append((url, "markup", f"comment {comment.wp_id}: the page names its author "
@@ -105,6 +107,15 @@ def _merge_comment(item: PostItem, comment: CommentItem, stated: list[SourceComm
                                                  f"{_parent(comment.parent_wp_id)} but the {_SOURCE_NAMES[sc.source]} "
                                                  f"says it answers {_parent(sc.parent_wp_id)}"))
             counts["markup_disagrees"] += 1
+
+
+def _fill_author(comment: CommentItem, stated: list[SourceComment]) -> None:
+    """Name (and website) from one source, so ``author_source`` says where both came from: the
+    first that gives both (REST), else the first that names the author (the feed)."""
+    source = next((sc for sc in stated if sc.author and sc.author_url), None) or \
+        next(sc for sc in stated if sc.author)
+    comment.author, comment.author_source = source.author, AuthorSource(source.source)
+    comment.author_url = comment.author_url or source.author_url
 
 
 def _merge_time(item: PostItem, comment: CommentItem, url: str, sc: SourceComment, utc: str,

@@ -22,6 +22,14 @@ class TimeSource(StrEnum):
     REST = "rest"  # the WordPress REST API, likewise
 
 
+class AuthorSource(StrEnum):
+    """``comments.author_source``: where ``author`` and ``author_url`` came from."""
+
+    PAGE = "page"  # the comment as the page showed it
+    FEED = "feed"  # the post's comment feed, when the page showed no name
+    REST = "rest"  # the WordPress REST API, likewise (with the commenter's website)
+
+
 @dataclass
 class CommentItem:
     """One comment, pingback or trackback as the page showed it."""
@@ -38,6 +46,7 @@ class CommentItem:
     posted_at: str | None = None  # UTC ``YYYY-MM-DDTHH:MM:SSZ``, set by the timestamps pipeline
     posted_source: str | None = None  # a TimeSource, or None when unparsed
     posted_ambiguous: bool = False  # local time fell in the repeated autumn hour
+    author_source: str | None = None  # an AuthorSource, or None when no author is known
     body_html: str = ""
     body_text: str = ""
     kind: str = "comment"  # 'comment', 'pingback' or 'trackback'
@@ -59,7 +68,8 @@ class SourceComment:
     posted: str | None  # exact, with its offset: RFC 2822 (feed) or ISO 8601 (REST)
     link: str | None = None
     parent_wp_id: int | None = None  # None at top level
-    parent_known: bool = False  # the feed does not say whom a comment answers; REST does
+    parent_known: bool = False  # REST always says whom a comment answers; a feed only from WordPress 5.4 on
+    author_url: str | None = None  # the commenter's website (REST's ``author_url``; the feed has none)
 
 
 @dataclass

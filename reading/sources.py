@@ -7,7 +7,11 @@ Formats (wordpress-develop ``wp-includes/feed-rss2-comments.php`` and
 * comment feed ``PERMALINK/feed/``: the newest ``posts_per_rss`` approved comments (pings too),
   each with ``guid`` ``…?p=ID#comment-N``, ``link`` ``…#comment-N``, ``dc:creator`` (the
   author's name) and ``pubDate`` in GMT (``D, d M Y H:i:s +0000``). Core ignores ``?paged`` on it,
-  so one request is all it can give.
+  so one request is all it can give. Whom a comment answers is only in its text: since WordPress
+  5.4 ``get_comment_text`` opens a reply's text in a comment feed with "In reply to
+  <a href=PARENT_PERMALINK>NAME</a>." and a blank line (``description`` prints it through
+  ``esc_html``, ``content:encoded`` through ``wpautop``). The sentence is translated, so it is
+  read by its shape: one short sentence whose only link is to ``#comment-N``, then the text.
 * REST ``/wp-json/wp/v2/comments?post=ID&per_page=100&page=N``: approved comments of type
   ``comment`` (no pings), newest first, with ``id``, ``parent`` (0 at top level), ``author_name``,
   ``date_gmt`` (``2019-07-13T07:05:00``: UTC with no offset) and ``link``; ``X-WP-TotalPages``
@@ -33,6 +37,9 @@ from reading.records import SourceComment, TimeSource
 
 REST_PER_PAGE = 100  # the most WordPress allows
 _COMMENT_ANCHOR = re.compile(r"#comment-(\d+)$")
+# "In reply to <a href="…#comment-N">Name</a>." then the comment's own text (a new paragraph).
+_REPLY_PREFIX = re.compile(
+    r"""^\s*(?:<p>)?[^<]{1,80}?\s<a\s[^>]*?href=["'][^"']*#comment-(\d+)["'][^>]*>[^<]*</a>\.\s*(?:</p>\s*<p|\n\s*\n)""")
 _API_REL = "https://api.w.org/"
 _LINK_HEADER = re.compile(r'<([^>]*)>\s*;\s*rel="?https://api\.w\.org/"?')
 
@@ -107,11 +114,26 @@ def parse_comment_feed(body: bytes) -> list[SourceComment]:
         wp_id = _comment_id(values.get("guid", "")) or _comment_id(values.get("link", ""))
         if wp_id is None:
             continue
+        parent = _reply_to(values)
         found.append(SourceComment(
             wp_id=wp_id, source=TimeSource.FEED, author=_name(values.get("creator")),
             posted=values.get("pubDate") or None, link=values.get("link") or None,
+            parent_wp_id=parent, parent_known=parent is not None,
         ))
+    if any(sc.parent_known for sc in found):  # a feed that marks its replies marks them all:
+        for sc in found:  # the comments it does not mark are top-level
+            sc.parent_known = True
     return found
+
+
+def _reply_to(values: dict[str, str]) -> int | None:
+    """The parent a feed item's text names ("In reply to <a href=…#comment-N>…</a>."), from
+    ``content:encoded`` or, unescaped once, ``description``."""
+    for text in (values.get("encoded", ""), html_lib.unescape(values.get("description", ""))):
+        m = _REPLY_PREFIX.match(text)
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def parse_rest_comments(body: bytes) -> list[SourceComment]:
@@ -134,6 +156,7 @@ def parse_rest_comments(body: bytes) -> list[SourceComment]:
             wp_id=entry["id"], source=TimeSource.REST, author=_name(entry.get("author_name")),
             posted=f"{date_gmt}+00:00" if isinstance(date_gmt, str) and date_gmt else None,
             link=entry.get("link") if isinstance(entry.get("link"), str) else None,
+            author_url=(entry.get("author_url") or None) if isinstance(entry.get("author_url"), str) else None,
             parent_wp_id=(parent or None) if isinstance(parent, int) else None,
             parent_known=isinstance(parent, int),
         ))

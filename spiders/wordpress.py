@@ -26,6 +26,7 @@ from pipelines.offload import Offload, offload_for
 from reading.comments import RawComment
 from reading.extract import PageExtract
 from reading.records import (
+    AuthorSource,
     CaptureItem,
     CommentItem,
     FailureItem,
@@ -529,8 +530,8 @@ def _assemble(pages: dict[int, list[RawComment]], item: PostItem, origins: Origi
         permalink = without_private_params(origins.to_live(permalink)) if permalink else None
         comments.append(CommentItem(
             wp_id=raw.wp_id, parent_wp_id=raw.parent_wp_id, depth=raw.depth, position=len(comments) + 1,
-            author=raw.author, author_url=raw.author_url, posted_raw=raw.posted_raw,
-            posted_machine=raw.posted_machine, posted_title=raw.posted_title, body_html=raw.body_html,
+            author=raw.author, author_url=raw.author_url, author_source=AuthorSource.PAGE if raw.author else None,
+            posted_raw=raw.posted_raw, posted_machine=raw.posted_machine, posted_title=raw.posted_title, body_html=raw.body_html,
             kind=raw.kind, class_depth=raw.class_depth,
             url=permalink or f"{item.url}#comment-{raw.wp_id}", page=number,
             awaiting_moderation=raw.awaiting_moderation, fetched_at=(fetched or {}).get(number),

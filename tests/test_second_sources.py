@@ -109,8 +109,9 @@ def comment_feed(title: str, url: str, wp_id: int, items: list[tuple[int, str, s
 """
 
 
-def rest_comment(cid: int, post: int, parent: int, author: str, date_gmt: str, local: str, text: str, url: str) -> dict:
-    return {"id": cid, "post": post, "parent": parent, "author": 0, "author_name": author, "author_url": "",
+def rest_comment(cid: int, post: int, parent: int, author: str, date_gmt: str, local: str, text: str, url: str,
+                 website: str = "") -> dict:
+    return {"id": cid, "post": post, "parent": parent, "author": 0, "author_name": author, "author_url": website,
             "date": local, "date_gmt": date_gmt, "content": {"rendered": f"<p>{text}</p>\n"},
             "link": f"{url}#comment-{cid}", "status": "approved", "type": "comment",
             "author_avatar_urls": {"24": "https://secure.gravatar.com/avatar/x?s=24"}}
@@ -142,7 +143,8 @@ def second(tmp_path_factory):
         server.set_page(f"{REST}?post=7001&per_page=100&page=1", json.dumps([
             rest_comment(603, 7001, 0, "Carol", "2020-01-10T14:00:00", "2020-01-10T14:00:00", "The newest comment.", RELATIVE),
             rest_comment(602, 7001, 601, "Bob &amp; Co", "2019-07-05T10:02:30", "2019-07-05T11:02:30", "A reply to it.", RELATIVE),
-            rest_comment(601, 7001, 0, "Alice", "2019-07-05T09:31:07", "2019-07-05T10:31:07", "The oldest comment.", RELATIVE),
+            rest_comment(601, 7001, 0, "Alice", "2019-07-05T09:31:07", "2019-07-05T10:31:07", "The oldest comment.", RELATIVE,
+                         website="https://alice.example.org/"),
         ]), headers={"X-WP-Total": "3", "X-WP-TotalPages": "1"})
 
         agreeing = html5_comment(701, DISAGREES, "Dana", "2019-07-05T10:31:00+01:00", "5 July 2019 at 10:31 am", "Agreed.", 1)
@@ -189,6 +191,23 @@ def test_feed_and_rest_fill_what_the_page_left_unread(second) -> None:
          "posted_at": "2019-07-05T10:02:30Z", "posted_source": "feed", "posted_ambiguous": 0},
         {"wp_id": 603, "parent_wp_id": None, "depth": 1, "author": "Carol", "posted_raw": "6 years ago",
          "posted_at": "2020-01-10T14:00:00Z", "posted_source": "feed", "posted_ambiguous": 0},
+    ]
+
+
+def test_filled_authors_say_where_they_came_from(second) -> None:
+    """``author_source``, like ``posted_source`` for times: the page's own names say ``page``; a
+    name the page lacked says which source gave it, REST's with the commenter's website."""
+    db, _, _ = second
+    stored = rows(db, "select wp_id, author, author_url, author_source from comments where post_id in "
+                      "('ddn:post:7001', 'ddn:post:7002', 'ddn:post:7003') order by post_id, position")
+    assert stored == [
+        {"wp_id": 601, "author": "Alice", "author_url": "https://alice.example.org/", "author_source": "rest"},
+        {"wp_id": 602, "author": "Bob & Co", "author_url": None, "author_source": "feed"},
+        {"wp_id": 603, "author": "Carol", "author_url": None, "author_source": "feed"},
+        {"wp_id": 701, "author": "Dana", "author_url": None, "author_source": "page"},
+        {"wp_id": 702, "author": "Eve", "author_url": None, "author_source": "page"},
+        {"wp_id": 703, "author": "Frank", "author_url": None, "author_source": "page"},
+        {"wp_id": 801, "author": None, "author_url": None, "author_source": None},
     ]
 
 
@@ -260,6 +279,8 @@ def test_reprocess_replays_the_second_sources(second, tmp_path) -> None:
     assert server.count() == before
     for wp_id in (7001, 7002, 7003):
         assert comments_of(copy, wp_id) == comments_of(db, wp_id)
+    provenance = "select wp_id, author, author_url, author_source from comments order by id"
+    assert rows(copy, provenance) == rows(db, provenance)
     again = rows(copy, "select url, kind, reason from failures where crawl_id = 2 and url like ? order by url",
                  (f"{DISAGREES}%",))
     assert [f["kind"] for f in again] == ["time", "markup"]
@@ -278,3 +299,23 @@ def test_every_stored_vocabulary_value_is_known(second) -> None:
 
     db, _, _ = second
     assert unknown_values(db) == {}
+
+
+def test_rows_stored_before_author_source_existed_get_it_when_read_again(second, tmp_path) -> None:
+    """Rows from before the column hold NULL there (unknown, never guessed: the column is added
+    empty when an older archive is opened); the next reading of those comments (here
+    ``reprocess``) fills it."""
+    import sqlite3
+
+    db, _, _ = second
+    old = tmp_path / "archive.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(old) as dst:
+        src.backup(dst)
+    with sqlite3.connect(old) as conn:
+        conn.execute("update comments set author_source = null")
+    result = subprocess.run([sys.executable, "-m", "archive", "reprocess", "--db", str(old)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode in (0, 3), result.stdout + result.stderr
+    provenance = "select wp_id, author_source from comments where post_id like 'ddn:post:700%' order by id"
+    assert rows(old, provenance) == rows(db, provenance)
+    assert {r["author_source"] for r in rows(old, provenance)} == {"page", "feed", "rest", None}

@@ -8,7 +8,7 @@ from pathlib import Path
 from crawling import rows
 
 from archivedb.vocabulary import CommentStatus, FailureKind, PostStatus, RunKind, RunStatus
-from reading.records import TimeSource
+from reading.records import AuthorSource, TimeSource
 
 # (table, column) -> the StrEnum its values come from; metadata.yml describes every value.
 VOCABULARIES: dict[tuple[str, str], type[StrEnum]] = {
@@ -18,6 +18,7 @@ VOCABULARIES: dict[tuple[str, str], type[StrEnum]] = {
     ("posts", "status"): PostStatus,
     ("comments", "status"): CommentStatus,
     ("comments", "posted_source"): TimeSource,
+    ("comments", "author_source"): AuthorSource,
 }
 
 
