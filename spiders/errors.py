@@ -22,7 +22,7 @@ class RecordParseErrors:
         return cls(crawler)
 
     def process_spider_exception(self, response: Response, exception: Exception) -> Iterable[Any]:
-        spider = self.crawler.spider
+        spider: Any = self.crawler.spider  # ours: it has origins
         spider.logger.error("could not read %s: %r", response.url, exception, exc_info=exception)
         self.crawler.stats.inc_value("archive/parse_errors")
         live = spider.origins.to_live(response.url) if hasattr(spider, "origins") else response.url

@@ -54,7 +54,7 @@ class RuntimeBudget:
         )
 
         self.started = time.monotonic()
-        self._backstop = reactor.callLater(self.budget + self.grace, self._close)  # type: ignore[attr-defined]
+        self._backstop: Any = reactor.callLater(self.budget + self.grace, self._close)  # type: ignore[arg-type]
         self.crawler.signals.connect(self._cancel_backstop, signal=signals.spider_closed)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
@@ -110,7 +110,7 @@ class UrlLengthLimit:
         self.crawler.stats.inc_value("archive/url_too_long")
         error = UrlTooLong(f"URL of {len(output.url)} characters, over URLLENGTH_LIMIT={self.limit}")
         if output.errback is None:
-            spider = self.crawler.spider
+            spider: Any = self.crawler.spider
             yield FailureItem(spider.name, spider.origins.to_live(output.url), error.kind, f"UrlTooLong: {error}")
             return
         failure = Failure(error)

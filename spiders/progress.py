@@ -151,7 +151,8 @@ class Progress:
         self.board.close()
 
     def snapshot(self) -> Snapshot:
-        spider, get = self.crawler.spider, self.crawler.stats.get_value
+        spider: Any = self.crawler.spider
+        get = self.crawler.stats.get_value
         found, finished = spider.discovery() if hasattr(spider, "discovery") else (len(self.done), False)
         # "read": posts through the first pipeline, as each is read (the store counts only at writes)
         snap = Snapshot(site=getattr(spider, "name", "?"), found=found, done=len(self.done), read=get("clean/posts", 0),

@@ -110,6 +110,7 @@ class SecondSources:
         self._count_page()
         self.crawler.stats.inc_value(f"archive/second_source_{kind}_requests")
         plan = thread.plan
+        assert plan is not None  # a source is asked for only with its plan
         yield self._capture(response, live_form(self.origins, response.url), response.meta.get("fetched_at") or utc_now())
         found: list[SourceComment] = []
         if response.status == 200:
@@ -122,13 +123,13 @@ class SecondSources:
         plan.found.extend(found)
         if kind == "rest":
             plan.rest_done = response.status != 200 or not _more_rest_pages(response, plan.rest_page, len(found))
-        thread.pending.discard(response.request.url)
+        thread.pending.discard(response.url if response.request is None else response.request.url)
         yield from self._finish_if_complete(thread)
 
     def source_failed(self: Any, failure: Failure) -> Iterator[Any]:
-        request = failure.request
+        request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on errback failures
         thread: Thread = request.cb_kwargs["thread"]
-        if request.cb_kwargs["kind"] == "rest":
+        if request.cb_kwargs["kind"] == "rest" and thread.plan is not None:
             thread.plan.rest_done = True
         kind = failure_kind(failure.value)
         if kind == "network":
