@@ -17,6 +17,7 @@ from datasette.utils import tilde_encode
 from publishing.diff import word_diff
 from publishing.post_page import comment_anchor, times
 from publishing.tables import excerpt
+from publishing.withheld import author_label
 
 LIMIT = 100
 INLINE_DIFFS = 10  # edits shown with their diff on the page; the rest link to theirs
@@ -44,15 +45,17 @@ SECTIONS: dict[str, tuple[str, str]] = {
                         where v.superseded_at >= :since and v.superseded_at < :until{site_p}""", "v.superseded_at"),
     "gone_posts": ("""select p.id, p.site, p.title, p.published, p.gone_at as at from posts p
                       where p.gone_at >= :since and p.gone_at < :until{site_p}""", "p.gone_at"),
-    "new_comments": ("""select c.id, c.wp_id, c.post_id, c.site, c.author, c.posted_at, c.body_text,
+    "new_comments": ("""select c.id, c.wp_id, c.post_id, c.site, c.author, c.redaction_id, c.redacted_fields,
+                        c.posted_at, c.body_text,
                         c.first_seen as at, (select title from posts where id = c.post_id) as post_title from comments c
                         where c.first_seen >= :since and c.first_seen < :until{site_c}""", "c.first_seen"),
     "edited_comments": ("""select v.id as version_id, v.comment_id as id, v.captured_at, v.superseded_at as at,
-                           v.body_text as before, c.wp_id, c.post_id, c.site, c.author,
+                           v.body_text as before, c.wp_id, c.post_id, c.site, c.author, c.redaction_id, c.redacted_fields,
                            (select title from posts where id = c.post_id) as post_title
                            from comment_versions v join comments c on c.id = v.comment_id
                            where v.superseded_at >= :since and v.superseded_at < :until{site_c}""", "v.superseded_at"),
-    "removed_comments": ("""select c.id, c.wp_id, c.post_id, c.site, c.author, c.posted_at, c.body_text,
+    "removed_comments": ("""select c.id, c.wp_id, c.post_id, c.site, c.author, c.redaction_id, c.redacted_fields,
+                        c.posted_at, c.body_text,
                             c.removed_at as at, (select title from posts where id = c.post_id) as post_title
                             from comments c
                             where c.removed_at >= :since and c.removed_at < :until{site_c}""", "c.removed_at"),
@@ -124,7 +127,7 @@ async def _item(datasette: Any, database: str, db: Any, section: str, row: dict[
     if section.endswith("_posts"):
         item.update(title=row["title"] or post_id, url=post_url)
     else:
-        item.update(title=f"{row['author'] or 'Anonymous'} on {row['post_title'] or post_id}",
+        item.update(title=f"{author_label(row)} on {row['post_title'] or post_id}",
                     url=f"{post_url}#{comment_anchor(row)}",
                     row_url=datasette.urls.row(database, "comments", tilde_encode(row["id"])))
         if "body_text" in row:

@@ -29,6 +29,7 @@ from publishing.diff import word_diff
 from publishing.metadata import queries
 from publishing.post_page import comment_anchor, times
 from publishing.search import BadSearch, SearchForm, run_search
+from publishing.withheld import author_label
 
 MARKER = "archive_database"
 
@@ -121,6 +122,7 @@ async def diff_page(datasette: Any, request: Any) -> Response:
     else:
         rows = (await db.execute(
             "select v.id, v.comment_id, v.captured_at, v.superseded_at, v.author, v.body_text, c.post_id, c.wp_id, "
+            "c.redaction_id, c.redacted_fields, "
             "p.title as now_title from comment_versions v left join comments c on c.id = v.comment_id "
             "left join posts p on p.id = c.post_id where v.id = :id", {"id": version_id})).rows
     if not rows:
@@ -136,7 +138,7 @@ async def diff_page(datasette: Any, request: Any) -> Response:
         after = await next_comment_text(db, v["comment_id"], v["id"], v["captured_at"])
         post_url = datasette.urls.row(database, "posts", tilde_encode(v["post_id"])) if v["post_id"] else None
         back = f"{post_url}#{comment_anchor({'id': v['comment_id'], 'wp_id': v['wp_id']})}" if post_url else None
-        heading = f"Comment by {v['author'] or 'Anonymous'} on “{v['now_title'] or v['post_id']}”"
+        heading = f"Comment by {author_label(v)} on “{v['now_title'] or v['post_id']}”"
     diff = word_diff(v["body_text"], after)
     return await _html(datasette, request, "archive_diff.html", {
         "heading": heading, "version": v, "kind": kind, "diff": diff, "back_url": back,

@@ -27,6 +27,14 @@ async def redaction_dates(db: Any, rows: list[dict[str, Any]]) -> dict[int, str]
     return {row["id"]: row["created_at"] for row in result.rows}
 
 
+def author_label(row: dict[str, Any]) -> str:
+    """A comment's author as a page names it: "[name withheld]" when a takedown withheld it, so
+    a blank name is never mistaken for an anonymous comment."""
+    if "author" in fields_of(row):
+        return NAME_WITHHELD
+    return row.get("author") or "Anonymous"
+
+
 def withheld_view(row: dict[str, Any], dates: dict[int, str], whose: str | None = None) -> dict[str, Any]:
     """What replaces a row's withheld parts on a page; empty when nothing is withheld."""
     fields = fields_of(row)

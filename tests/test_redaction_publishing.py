@@ -219,3 +219,11 @@ def test_the_warc_export_carries_the_scrubbed_page(db_path: Path, tmp_path: Path
     assert THREAD_URL.encode() in data and b"[removed at the commenter's request]" in data
     assert KEPT_TEXT.encode() in data
     assert_withheld(data, "text")
+
+
+def test_the_changes_page_names_a_withheld_name_as_withheld(ds: Any) -> None:
+    response = asyncio.run(ds.client.get("/-/changes.json?crawl=2"))
+    assert response.status_code == 200, response.text[:300]
+    assert SECRET_NAME not in response.text
+    titles = {item["id"]: item["title"] for section in response.json()["sections"] for item in section["rows"]}
+    assert titles[NAMELESS] == f"{NAME_WITHHELD} on The big conversation"
