@@ -23,7 +23,7 @@ _HEAD_AFTER_NAME = re.compile(r"\s*(?:$|says:|[:|·•–—-]|\d)", re.IGNORECA
 
 def markup_problems(item: PostItem) -> list[tuple[str, str, str]]:
     """(url, 'markup', reason) for every sign that the page was not fully understood."""
-    problems = [(item.url, MARKUP, reason) for reason in _post_reasons(item)]
+    problems: list[tuple[str, str, str]] = [(item.url, MARKUP, reason) for reason in _post_reasons(item)]
     for comment in item.comments:
         url = comment.url or item.url
         problems += [(url, MARKUP, f"comment {comment.wp_id}: {reason}") for reason in _comment_reasons(comment)]

@@ -127,7 +127,7 @@ class StorePipeline:
         self.refused = message
         self.stats.set_value("archive/refused", message)
         print(f"error: {message}", file=sys.stderr, flush=True)
-        reactor.callLater(0, lambda: deferred_from_coro(  # type: ignore[attr-defined]
+        reactor.callLater(0, lambda: deferred_from_coro(  # type: ignore[arg-type]  # twisted's stubs type reactor as a module
             self.crawler.engine.close_spider_async(reason="archive_refused")))
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
@@ -235,7 +235,12 @@ class StorePipeline:
 
     def _after_writes(self, item: Any) -> defer.Deferred:
         waiter: defer.Deferred = defer.Deferred()
-        self.writes.addBoth(lambda result: (waiter.callback(item), result)[1])
+
+        def release(result: Any) -> Any:
+            waiter.callback(item)
+            return result
+
+        self.writes.addBoth(release)
         return waiter
 
     def _batch_done(self, result: Any) -> None:
@@ -245,7 +250,8 @@ class StorePipeline:
         """A batch that cannot be written (disk full, database locked for minutes) stops the
         crawl: going on would fetch pages we cannot keep."""
         self.write_error = error_reason(failure.value)
-        self.crawler.spider.logger.error("could not write to %s: %s", self.db_path, self.write_error)
+        spider: Any = self.crawler.spider
+        spider.logger.error("could not write to %s: %s", self.db_path, self.write_error)
         if self.crawler.engine is not None and self.crawler.engine.spider is not None:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_write_failed"))
 
