@@ -309,7 +309,7 @@ def _is_placeholder(src: str | None) -> bool:
 def _is_data_placeholder(src: str | None) -> bool:
     """A ``data:`` image left after every real source was tried: a lazy-load stand-in. An inline
     image pasted into a post is kilobytes long and is content; a stand-in is a few dozen bytes."""
-    return bool(src) and _DATA_SCHEME.match(src) is not None and len(src) < rules.INLINE_IMAGE_MIN_LENGTH
+    return src is not None and _DATA_SCHEME.match(src) is not None and len(src) < rules.INLINE_IMAGE_MIN_LENGTH
 
 
 def _resolve_lazy(img: Element) -> None:

@@ -155,8 +155,8 @@ def _seconds(utc: str) -> int:
     return int(datetime.strptime(utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
 
 
-def _same_name(name: str) -> str:
-    return " ".join(html.unescape(name).split()).casefold()
+def _same_name(name: str | None) -> str:
+    return " ".join(html.unescape(name or "").split()).casefold()
 
 
 def _parent(wp_id: int | None) -> str:

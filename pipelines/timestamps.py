@@ -109,7 +109,7 @@ def _from_machine(value: str, zone: ZoneInfo, source: str) -> TimeResult:
     """ISO 8601 / W3C (offset or local), or RFC 2822 as in feeds; UNPARSED otherwise."""
     value = value.strip()
     try:
-        parsed = datetime.fromisoformat(value.replace("z", "Z"))
+        parsed: datetime | None = datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
         parsed = _rfc2822(value)
     if parsed is None:

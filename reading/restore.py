@@ -37,9 +37,11 @@ def decode_cf_email(hexed: str) -> str | None:
         return None
 
 
-def needed(markup: str | bytes) -> bool:
+def needed(markup: str | bytes | None) -> bool:
     """Whether ``restore`` could change anything: a substring test is far cheaper than the two
     tree searches, and most bodies and comments carry neither addresses nor emoji."""
+    if markup is None:
+        return False
     if isinstance(markup, bytes):
         return True
     return any(hint in markup for hint in _HINTS)

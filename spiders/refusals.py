@@ -7,7 +7,10 @@ exactly as for a network failure, and the failure row says why the page was not 
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request
 
 # Scrapy's own words when a body is over DOWNLOAD_MAXSIZE: the download handler cancels with
 # "larger than download max size"; HttpCompressionMiddleware ignores a body that decompresses past it.
@@ -60,3 +63,10 @@ def failure_kind(error: BaseException) -> str | None:
     if isinstance(error, IgnoreRequest):
         return None
     return "network"
+
+
+def failed_request(failure: Any) -> Request:
+    """The request an errback's failure is about: Scrapy sets ``failure.request``, which
+    Twisted's ``Failure`` type does not declare."""
+    request: Request = failure.request
+    return request

@@ -35,7 +35,7 @@ from reading.sources import (
     rest_comments_url,
 )
 from spiders.identity import live_form
-from spiders.refusals import failure_kind
+from spiders.refusals import failed_request, failure_kind
 
 if TYPE_CHECKING:
     from reading.extract import PageExtract
@@ -127,7 +127,7 @@ class SecondSources:
         yield from self._finish_if_complete(thread)
 
     def source_failed(self: Any, failure: Failure) -> Iterator[Any]:
-        request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on errback failures
+        request = failed_request(failure)
         thread: Thread = request.cb_kwargs["thread"]
         if request.cb_kwargs["kind"] == "rest" and thread.plan is not None:
             thread.plan.rest_done = True

@@ -38,7 +38,7 @@ from reading.sites import SiteProfile
 from spiders.addon import ARCHIVE_DEFAULTS
 from spiders.discovery_deadline import no_answer
 from spiders.identity import canonical_post_url, live_form, url_key
-from spiders.refusals import LimitReached, failure_kind
+from spiders.refusals import LimitReached, failed_request, failure_kind
 from spiders.second_sources import SecondSources, SourcePlan
 from spiders.sitemaps import read_sitemap
 from spiders.urls import (
@@ -84,7 +84,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
         self.base_url = (base_url or self.profile.origin).rstrip("/")
         self.origins = OriginMap(self.profile.origin, self.base_url)
-        self.allowed_domains = []  # the origin map decides what is internal
+        self.allowed_domains: list[str] = []  # the origin map decides what is internal
         # ``-a urls="URL URL"``: fetch exactly these pages, no discovery (reprocess, spot checks).
         self.urls = urls.split() if isinstance(urls, str) else list(urls or [])
         self.known_post_urls: set[str] = set()  # filled by spiders.incremental when enabled
@@ -143,10 +143,10 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             yield from self._sitemap_request(self.origins.to_fetch(url), guessed=guessed, first=True)
 
     def robots_failed(self, failure: Failure) -> Iterator[Any]:
-        self.unreachable = no_answer(failure.request, failure) or \
+        self.unreachable = no_answer(failed_request(failure), failure) or \
             f"{self.base_url} unreachable: {failure.getErrorMessage() or failure.type.__name__}"
         self.logger.error(self.unreachable)
-        yield FailureItem(self.name, self.origins.to_live(failure.request.url), "network", self.unreachable,
+        yield FailureItem(self.name, self.origins.to_live(failed_request(failure).url), "network", self.unreachable,
                           at=utc_now())
 
     def _sitemap_request(self, url: str, guessed: bool = False, first: bool = False) -> Iterator[Request]:
@@ -175,12 +175,12 @@ class WordPressSpider(SecondSources, scrapy.Spider):
 
     def sitemap_failed(self, failure: Failure) -> Iterator[Any]:
         self._sitemaps_pending -= 1
-        self._sitemap_failed = self._sitemap_failed or not failure.request.meta.get("guessed")
-        dead = no_answer(failure.request, failure) if failure.request.meta.get("discovery") else None
+        self._sitemap_failed = self._sitemap_failed or not failed_request(failure).meta.get("guessed")
+        dead = no_answer(failed_request(failure), failure) if failed_request(failure).meta.get("discovery") else None
         if dead and not self._sitemap_answered:
             # robots.txt answered, then nothing: a dead site, not one whose sitemap hides posts.
             self.unreachable = self.unreachable or dead
-            yield FailureItem(self.name, self.origins.to_live(failure.request.url), "network", dead, at=utc_now())
+            yield FailureItem(self.name, self.origins.to_live(failed_request(failure).url), "network", dead, at=utc_now())
         else:
             yield from self._request_failure(failure)
         yield from self._after_sitemaps()
@@ -215,7 +215,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
                 self._sitemap_failed = True  # the entry may be a post: look at the listings too
                 yield self._failure(response.url, "parse", f"unreadable sitemap entry {loc[:300]!r}: {exc}"[:500])
 
-    def _after_sitemaps(self) -> Iterator[Request]:
+    def _after_sitemaps(self) -> Iterator[Request | FailureItem]:
         """Once every sitemap is read: check known posts the sitemaps no longer list (deleted
         posts vanish from sitemaps), or fall back to listings when no sitemap listed anything."""
         if self._sitemaps_pending or self.unreachable:
@@ -229,7 +229,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
                     yield request
         yield from self._fallback_if_needed()
 
-    def _fallback_if_needed(self) -> Iterator[Request]:
+    def _fallback_if_needed(self) -> Iterator[Request | FailureItem]:
         """No sitemap gave us a single page, or one the site lists could not be read: discover
         from listings and the feed too (the dupe filter drops pages already requested)."""
         if self._sitemaps_pending or self._fell_back or (self._candidates and not self._sitemap_failed):
@@ -291,6 +291,9 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         if response.status != 200:
             yield self._failure(response.url, "http", f"feed answered HTTP {response.status}", response.status)
             return
+        if not isinstance(response, TextResponse):
+            yield self._failure(response.url, "parse", "the feed is not text", response.status)
+            return
         response.selector.remove_namespaces()
         for link in response.xpath("//item/link/text()").getall():
             request = self._candidate(link.strip())
@@ -335,9 +338,9 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         yield self._capture(response, landed, fetched_at)
         extract = await self.offload.run(read_post_page_clean, response.body, response.encoding, self.profile, landed)
         page = extract.page
-        if not page.is_post:
+        if page is None or not page.is_post:
             self.crawler.stats.inc_value("archive/not_post")
-            self.logger.debug("not a post (%s): %s", page.post_type, response.url)
+            self.logger.debug("not a post (%s): %s", page.post_type if page else "no page", response.url)
             return
         live_url = canonical_post_url(self.origins, response.url, page.canonical)
         if live_url in self._posts_read:  # a second address of a post already read this crawl
@@ -364,7 +367,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     async def parse_comment_page(self, response: Response, thread: Thread) -> AsyncIterator[Any]:
         self._count_page()
         if response.status != 200 or not isinstance(response, TextResponse):
-            thread.pending.discard(response.request.url)
+            thread.pending.discard(_asked_url(response))
             thread.item.comments_complete = False
             yield self._failure(response.url, "http", f"comment page answered HTTP {response.status}", response.status)
         else:
@@ -374,15 +377,15 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             extract = await self.offload.run(read_comment_page_clean, response.body, response.encoding)
             # Only now is this page done: another page finishing during the await must not
             # close the thread without it.
-            thread.pending.discard(response.request.url)
+            thread.pending.discard(_asked_url(response))
             for output in self._take_comment_page(thread, response, extract, fetched_at):
                 yield output
         for output in self._finish_if_complete(thread):
             yield output
 
     def comment_page_failed(self, failure: Failure) -> Iterator[Any]:
-        thread: Thread = failure.request.cb_kwargs["thread"]
-        thread.pending.discard(failure.request.url)
+        thread: Thread = failed_request(failure).cb_kwargs["thread"]
+        thread.pending.discard(failed_request(failure).url)
         thread.item.comments_complete = False
         yield from self._request_failure(failure)
         yield from self._finish_if_complete(thread)
@@ -471,7 +474,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         kind = failure_kind(failure.value)
         if kind is None or (isinstance(failure.value, LimitReached) and not failure.value.first):
             return
-        request = failure.request
+        request = failed_request(failure)
         asked = (request.meta.get("redirect_urls") or [request.url])[0]
         yield self._failure(asked, kind, error_reason(failure.value))
 
@@ -538,3 +541,7 @@ def _assemble(pages: dict[int, list[RawComment]], item: PostItem, origins: Origi
         ))
     return comments
 
+
+def _asked_url(response: Response) -> str:
+    """The URL a response answers as it was asked for (before any redirect)."""
+    return response.request.url if response.request is not None else response.url
