@@ -307,25 +307,24 @@ def _apply(db: sqlite_utils.Database, writes: _Writes) -> None:
             db.table(table).upsert_all(writes.refreshed[key], pk="id")
 
 
+# A post record's fields that are posts columns under the same name, stored as they are.
+POST_RECORD_COLUMNS = ("site", "wp_id", "url", "title", "author", "published", "published_raw", "published_source",
+                       "modified", "modified_raw", "modified_source", "standfirst", "body_html", "body_text",
+                       "comment_count", "fetched_from", "http_status", "http_etag", "http_last_modified",
+                       "sitemap_lastmod")
+JSON_LISTS = ("categories", "tags", "images")
+
+
 def _post_row(post: dict[str, Any], crawl_id: int, now: str) -> dict[str, Any]:
-    row = {
+    """The posts row for a post record (``reading.records.PostItem`` as a dict): its fields are
+    named as the columns, so this adds only the id, JSON lists and the store's bookkeeping."""
+    row = {name: post.get(name) for name in POST_RECORD_COLUMNS}
+    row.update({name: json.dumps(post.get(name) or [], ensure_ascii=False) for name in JSON_LISTS})
+    row.update({
         "id": post_id(post["site"], post.get("wp_id"), post["url"]),
-        "site": post["site"], "wp_id": post.get("wp_id"), "url": post["url"], "title": post.get("title"),
-        "author": post.get("author"), "published": post.get("published"),
-        "published_raw": post.get("published_raw"), "published_source": post.get("published_source"),
-        "modified": post.get("modified"), "modified_raw": post.get("modified_raw"),
-        "modified_source": post.get("modified_source"), "standfirst": post.get("standfirst"),
-        "body_html": post.get("body_html"), "body_text": post.get("body_text"),
-        "comment_count": post.get("comment_count"),
-        "categories": json.dumps(post.get("categories") or [], ensure_ascii=False),
-        "tags": json.dumps(post.get("tags") or [], ensure_ascii=False),
-        "images": json.dumps(post.get("images") or [], ensure_ascii=False),
-        "fetched_at": post.get("fetched_at") or now, "fetched_from": post.get("fetched_url"),
-        "http_status": post.get("http_status"), "http_etag": post.get("etag"),
-        "http_last_modified": post.get("last_modified_header"), "sitemap_lastmod": post.get("sitemap_lastmod"),
-        "status": "live", "missing_count": 0, "gone_at": None,
+        "fetched_at": post.get("fetched_at") or now, "status": "live", "missing_count": 0, "gone_at": None,
         "extractor_version": EXTRACTOR_VERSION, "crawl_id": crawl_id, "redaction_id": None, "redacted_fields": None,
-    }
+    })
     row["last_seen"] = row["fetched_at"]
     row["content_hash"] = content_hash(row, POST_CONTENT)
     return row

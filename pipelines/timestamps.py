@@ -275,9 +275,9 @@ class TimestampsPipeline:
             self._count(item, result, raw, machine, url or item.url)
             return result
 
-        published = norm(item.published_raw, item.published, item.url)
+        published = norm(item.published_raw, item.published_machine, item.url)
         item.published, item.published_source = published.utc, published.source
-        modified = norm(item.modified_raw, item.modified, item.url)
+        modified = norm(item.modified_raw, item.modified_machine, item.url)
         item.modified, item.modified_source = modified.utc, modified.source
         for comment in item.comments:
             self._comment(comment, norm)

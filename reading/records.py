@@ -78,14 +78,16 @@ class PostItem:
 
     site: str
     url: str  # canonical live URL
-    fetched_url: str  # what was actually fetched (a mirror URL in tests)
+    fetched_from: str  # what was actually fetched (a mirror URL in tests)
     wp_id: int | None
     title: str | None
     author: str | None = None
-    published_raw: str | None = None
-    published: str | None = None  # UTC
+    published_raw: str | None = None  # the visible date text
+    published_machine: str | None = None  # a machine-readable value (<time datetime>, meta) if any
+    published: str | None = None  # UTC, set from those two by the timestamps pipeline
     published_source: str | None = None
     modified_raw: str | None = None
+    modified_machine: str | None = None
     modified: str | None = None  # UTC
     modified_source: str | None = None
     categories: list[str] = field(default_factory=list)
@@ -100,8 +102,8 @@ class PostItem:
     comments_complete: bool = True  # False when a comment page failed
     fetched_at: str | None = None  # UTC
     http_status: int = 200
-    etag: str | None = None  # validators for the next crawl's conditional GET
-    last_modified_header: str | None = None
+    http_etag: str | None = None  # validators for the next crawl's conditional GET
+    http_last_modified: str | None = None
     sitemap_lastmod: str | None = None  # as the sitemap gave it
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (url, kind, reason)
     second_source: list[SourceComment] = field(default_factory=list)  # the comment feed's, then REST's

@@ -348,14 +348,14 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             return
         self._posts_read.add(live_url)
         item = PostItem(
-            site=self.name, url=live_url, fetched_url=response.meta.get("fetched_url") or response.url,
+            site=self.name, url=live_url, fetched_from=response.meta.get("fetched_url") or response.url,
             wp_id=page.wp_id, title=page.title,
-            author=page.author, published_raw=page.published_raw, published=page.published_machine,
-            modified_raw=page.modified_raw, modified=page.modified_machine, categories=page.categories,
+            author=page.author, published_raw=page.published_raw, published_machine=page.published_machine,
+            modified_raw=page.modified_raw, modified_machine=page.modified_machine, categories=page.categories,
             tags=page.tags, standfirst=page.standfirst, body_html=page.body_html,
             comment_count=page.comment_count, comments_heading=page.comments_heading, fetched_at=fetched_at,
-            http_status=response.status, etag=_header(response, b"ETag"),
-            last_modified_header=_header(response, b"Last-Modified"), sitemap_lastmod=response.meta.get("lastmod"),
+            http_status=response.status, http_etag=_header(response, b"ETag"),
+            http_last_modified=_header(response, b"Last-Modified"), sitemap_lastmod=response.meta.get("lastmod"),
         )
         # The body was cleaned against the address the page landed on: good when that is the
         # post's own (almost always); otherwise the clean pipeline cleans it again against its URL.

@@ -10,7 +10,7 @@ URL = "https://www.drinkanddrugsnews.com/x/"
 
 
 def _post(**changes) -> PostItem:
-    item = PostItem(site="ddn", url=URL, fetched_url=URL, wp_id=1, title="X", body_html="<p>Words.</p>",
+    item = PostItem(site="ddn", url=URL, fetched_from=URL, wp_id=1, title="X", body_html="<p>Words.</p>",
                     body_text="Words.", comment_count=1, comments=[_comment()])
     for key, value in changes.items():
         setattr(item, key, value)

@@ -342,7 +342,7 @@ def make_post(**kwargs: object) -> PostItem:
     defaults: dict[str, object] = {
         "site": "ddn",
         "url": "https://www.drinkanddrugsnews.com/the-big-conversation/",
-        "fetched_url": "http://127.0.0.1:8000/the-big-conversation/",
+        "fetched_from": "http://127.0.0.1:8000/the-big-conversation/",
         "wp_id": 123,
         "title": "The Big Conversation",
     }

@@ -55,8 +55,8 @@ def post_write(wp_id: int, edit: int, comments: dict[int, int], fetched_at: str,
                complete: bool) -> store.PostWrite:
     post = {"site": SITE, "wp_id": wp_id, "url": f"https://ddn.example/p{wp_id}/", "title": f"Post {wp_id}",
             "body_html": f"<p>edit {edit}, read by {reader}</p>", "body_text": f"edit {edit}, read by {reader}",
-            "fetched_at": fetched_at, "fetched_url": f"http://127.0.0.1/p{wp_id}/", "http_status": 200,
-            "etag": f'"{edit}"'}
+            "fetched_at": fetched_at, "fetched_from": f"http://127.0.0.1/p{wp_id}/", "http_status": 200,
+            "http_etag": f'"{edit}"'}
     thread = [{"wp_id": wp_id * 100 + c, "parent_wp_id": None, "depth": 1, "position": i + 1,
                "author": f"reader {c}", "body_html": f"<p>comment {c} v{v} r{reader}</p>",
                "body_text": f"comment {c} v{v} r{reader}", "fetched_at": fetched_at}

@@ -28,7 +28,7 @@ def db() -> sqlite_utils.Database:
 def page(fetched_at: str, body: str = "First text.", comments: dict[int, str] | None = None,
          complete: bool = True) -> store.PostWrite:
     post = {"site": SITE, "wp_id": 7, "url": URL, "title": "A post", "body_html": f"<p>{body}</p>",
-            "body_text": body, "fetched_at": fetched_at, "fetched_url": URL, "http_status": 200}
+            "body_text": body, "fetched_at": fetched_at, "fetched_from": URL, "http_status": 200}
     thread = [{"wp_id": wp_id, "parent_wp_id": None, "depth": 1, "position": i, "author": "Ann",
                "body_html": f"<p>{text}</p>", "body_text": text, "fetched_at": fetched_at}
               for i, (wp_id, text) in enumerate(sorted((comments or {}).items()), start=1)]
@@ -157,3 +157,20 @@ def known(**changes: Any) -> Known:
 ])
 def test_revisit_rules(post: Known, lastmod: str | None, reason: str | None) -> None:
     assert due(post, lastmod, NOW, recent_days=30, revisit_days=30) == reason
+
+
+def test_a_post_record_s_fields_are_named_as_the_posts_columns() -> None:
+    """The store copies a record's fields by name: a field that is neither a column nor declared
+    here as not stored would be silently dropped, and a misnamed one stored as NULL."""
+    from dataclasses import fields
+
+    from archivedb.schema import POSTS
+    from reading.records import PostItem
+
+    not_stored = {"published_machine", "modified_machine",  # read into published / modified (UTC)
+                  "comments", "comments_heading",  # stored as comments rows; only checked by the alarm
+                  "problems", "second_source", "cleaned"}  # failures rows, cross-checks, the worker's answer
+    record = {f.name for f in fields(PostItem)}
+    assert record - set(POSTS.columns) == not_stored
+    copied = set(store.POST_RECORD_COLUMNS) | set(store.JSON_LISTS) | {"fetched_at", "comments_complete"}
+    assert record & set(POSTS.columns) == copied

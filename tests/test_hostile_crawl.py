@@ -353,9 +353,9 @@ def test_a_row_sqlite_refuses_fails_only_its_post(tmp_db: Path) -> None:
     pipeline = StorePipeline.from_crawler(crawler)
     spider = SimpleNamespace(name="ddn", base_url=ORIGIN)
     pipeline.open_spider(spider)
-    good = PostItem(site="ddn", url=f"{ORIGIN}/good/", fetched_url=f"{ORIGIN}/good/", wp_id=1, title="Good",
+    good = PostItem(site="ddn", url=f"{ORIGIN}/good/", fetched_from=f"{ORIGIN}/good/", wp_id=1, title="Good",
                     body_html="<p>fine</p>")
-    bad = PostItem(site="ddn", url=f"{ORIGIN}/bad/", fetched_url=f"{ORIGIN}/bad/", wp_id=2, title="Bad",
+    bad = PostItem(site="ddn", url=f"{ORIGIN}/bad/", fetched_from=f"{ORIGIN}/bad/", wp_id=2, title="Bad",
                    comment_count=BIG)
     pipeline.flush([good, bad])
     pipeline.finish_run(spider, "finished")
@@ -519,7 +519,7 @@ def test_values_sqlite_cannot_hold_become_problems() -> None:
         return CommentItem(wp_id=wp_id, parent_wp_id=parent, depth=1, position=0, author="A", author_url=None,
                            posted_raw=None)
 
-    item = PostItem(site="ddn", url=f"{ORIGIN}/p/", fetched_url="", wp_id=2**63, title="t", comment_count=-(2**63) - 1,
+    item = PostItem(site="ddn", url=f"{ORIGIN}/p/", fetched_from="", wp_id=2**63, title="t", comment_count=-(2**63) - 1,
                     comments=[c(1), c("abc"), c(BIG), c(2, parent=BIG), c(3, parent=1)])
     problems = check_values(item)
     assert (item.wp_id, item.comment_count) == (None, None)

@@ -260,7 +260,7 @@ def test_a_later_crawls_failures_do_not_quote_a_withheld_name(tmp_path: Path) ->
                                 body_html=f"<p>{text}</p>")
                     for n, name, text in ((7, "Priya Shah", "My own story of relapse."),
                                           (8, "Ada Brook", "Priya Shah is right about the waiting lists."))]
-        post = PostItem(site=SITE, url=url, fetched_url=url, wp_id=5, title="A thread", body_html="<p>x</p>",
+        post = PostItem(site=SITE, url=url, fetched_from=url, wp_id=5, title="A thread", body_html="<p>x</p>",
                         comments=comments, fetched_at="2025-05-02T10:00:00Z", problems=problems)
         pipeline.flush([post])
         pipeline.finish_run(spider, "finished")

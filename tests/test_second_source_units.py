@@ -106,7 +106,7 @@ def test_rest_is_worth_asking_only_for_what_is_unread() -> None:
 
 
 def post_with(comments: list[CommentItem], sources: list[SourceComment], problems=None) -> PostItem:
-    item = PostItem(site="ddn", url=POST, fetched_url=POST, wp_id=123, title="t", comments=comments,
+    item = PostItem(site="ddn", url=POST, fetched_from=POST, wp_id=123, title="t", comments=comments,
                     second_source=sources)
     item.problems = list(problems or [])
     return item

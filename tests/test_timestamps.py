@@ -229,13 +229,13 @@ def _post() -> PostItem:
     return PostItem(
         site="collectivevoice",
         url="https://www.collectivevoice.org.uk/blog/going-local/",
-        fetched_url="http://127.0.0.1:1/blog/going-local/",
+        fetched_from="http://127.0.0.1:1/blog/going-local/",
         wp_id=123,
         title="Going local",
         published_raw="5 July 2019",
-        published="2019-07-05T10:31:00+01:00",
+        published_machine="2019-07-05T10:31:00+01:00",
         modified_raw=None,
-        modified="2019-07-08T09:00:00+00:00",
+        modified_machine="2019-07-08T09:00:00+00:00",
         fetched_at="2019-07-22T12:00:00Z",
         comments=[
             comment(201, None, 1, 1, "Ann", None, "21/06/2019 at 12:19 am",
@@ -291,7 +291,7 @@ def test_pipeline_uses_post_url_and_common_formats_without_profile() -> None:
     pipeline, crawler = _pipeline()
     post = _post()
     post.fetched_at = None
-    post.published, post.published_raw = None, "05/07/2019 at 10:31 am"
+    post.published_machine, post.published_raw = None, "05/07/2019 at 10:31 am"
     pipeline.process_item(post, SimpleNamespace())
 
     assert (post.published, post.published_source) == ("2019-07-05T09:31:00Z", "text")
