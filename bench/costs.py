@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(BENCH.parent))  # first: bench/reading.py must not hide the reading package
 
 from bench_settings import BENCH_SETTINGS  # noqa: E402
 
