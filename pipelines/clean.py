@@ -36,7 +36,6 @@ _NAV_ATTRS = frozenset({"href", "action", "formaction", "xlink:href"})  # data: 
 _MARKUP = re.compile(r"<[a-zA-Z/!]|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 _MEDIA_TAGS = ("iframe", "video", "audio", "object", "embed", "picture", "source")
-_MODERATION = rules.compile_rules((".comment-awaiting-moderation",))
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,6 @@ class CleanResult:
 class CommentCleanResult:
     html: str
     text: str
-    awaiting_moderation: bool  # the body carried WordPress's "awaiting moderation" notice
 
 
 EMPTY = CleanResult(html="", text="", images=[])
@@ -94,13 +92,12 @@ def clean_comment_html(html: str | bytes | None) -> CommentCleanResult:
     """Sanitise a comment body lightly: keep the words and links, drop scripts and reply links."""
     root = _parse(html)
     if root is None:
-        return CommentCleanResult(html="", text="", awaiting_moderation=False)
-    moderated = bool(_MODERATION(root))
+        return CommentCleanResult(html="", text="")
     if unmask.needed(html):
         unmask.restore(root)
     _drop_all(_comment_strip_rules()(root))
     _sanitise(root)
-    return CommentCleanResult(_inner_html(root), _tree_text(root), moderated)
+    return CommentCleanResult(_inner_html(root), _tree_text(root))
 
 
 # ---------------------------------------------------------------------------- parsing
@@ -497,7 +494,6 @@ class CleanPipeline:
         item.images = merge_images(item.images, result.images)
         for comment, done in zip(item.comments, comments):
             comment.body_html, comment.body_text = done.html, done.text
-            comment.awaiting_moderation = comment.awaiting_moderation or done.awaiting_moderation
         self._count(item, raw, result)
         return item
 

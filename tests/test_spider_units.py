@@ -186,3 +186,13 @@ def test_a_failure_without_a_message_still_has_a_reason() -> None:
     assert error_reason(TimeoutError("took 1.0 s")) == "TimeoutError: took 1.0 s"
     assert error_reason(QuietError()) == "QuietError: The peer hung up."
     assert error_reason(BareError()) == "BareError: no detail given"
+
+
+def test_the_reader_alone_flags_a_comment_awaiting_moderation():
+    """One place decides moderation: the reader, from the comment's own box. The notice is not
+    part of the body it hands on."""
+    notice = '<em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em>'
+    page = XHTML_WALKER.replace("<p>Thanks Alice.</p>", notice + "<p>Thanks Alice.</p>")
+    by_id = {c.wp_id: c for c in parse_comments(html.document_fromstring(page))}
+    assert (by_id[201].awaiting_moderation, by_id[202].awaiting_moderation) == (False, True)
+    assert "awaiting moderation" not in by_id[202].body_html
