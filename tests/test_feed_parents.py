@@ -14,6 +14,7 @@ from html import escape
 
 import pytest
 
+from comment_feeds import feed_envelope
 from crawling import crawl, rows
 from reading.sources import parse_comment_feed
 
@@ -42,21 +43,7 @@ def feed_item(post_url: str, wp_id: int, cid: int, author: str, pub: str, text: 
 
 
 def feed(post_url: str, title: str, items: list[str]) -> str:
-    return f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
-	xmlns:content="http://purl.org/rss/1.0/modules/content/"
-	xmlns:dc="http://purl.org/dc/elements/1.1/"
-	xmlns:atom="http://www.w3.org/2005/Atom"
-	xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"
-	>
-<channel>
-	<title>Comments on: {escape(title)}</title>
-	<atom:link href="{post_url}feed/" rel="self" type="application/rss+xml" />
-	<link>{post_url}</link>
-	<description>Drink and Drugs News</description>
-	<lastBuildDate>Fri, 10 Jan 2020 14:00:00 +0000</lastBuildDate>{''.join(items)}
-</channel>
-</rss>
-"""
+    return feed_envelope(title, post_url, "".join(items), update_period=False)
 
 
 def parents(body: str) -> dict[int, tuple[int | None, bool]]:

@@ -23,6 +23,7 @@ from html import escape
 
 import pytest
 
+from comment_feeds import feed_envelope
 from crawling import ROOT, crawl, rows
 
 ORIGIN = "https://www.drinkanddrugsnews.com"
@@ -90,23 +91,7 @@ def comment_feed(title: str, url: str, wp_id: int, items: list[tuple[int, str, s
 		<content:encoded><![CDATA[<p>{text}</p>
 ]]></content:encoded>
 	</item>""" for cid, author, pub, text in items)
-    return f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
-	xmlns:content="http://purl.org/rss/1.0/modules/content/"
-	xmlns:dc="http://purl.org/dc/elements/1.1/"
-	xmlns:atom="http://www.w3.org/2005/Atom"
-	xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"
-	>
-<channel>
-	<title>Comments on: {escape(title)}</title>
-	<atom:link href="{url}feed/" rel="self" type="application/rss+xml" />
-	<link>{url}</link>
-	<description>Drink and Drugs News</description>
-	<lastBuildDate>Fri, 10 Jan 2020 14:00:00 +0000</lastBuildDate>
-	<sy:updatePeriod>hourly</sy:updatePeriod>
-	<sy:updateFrequency>1</sy:updateFrequency>{entries}
-</channel>
-</rss>
-"""
+    return feed_envelope(title, url, entries)
 
 
 def rest_comment(cid: int, post: int, parent: int, author: str, date_gmt: str, local: str, text: str, url: str,
