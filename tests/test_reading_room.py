@@ -392,3 +392,10 @@ def test_cached_results_are_dropped_when_the_archive_changes(tmp_path: Path) -> 
     db.close()
     assert get(served, "/-/search.json?q=naloxone").json()["total"] == 2
     assert get(served, "/archive/comments.json?_shape=objects&_size=1").json()["rows"][0]["id"] == "ddn:comment:999"
+
+
+@pytest.mark.parametrize("path", [POST_123, "/archive/comments/ddn~3Acomment~3A201"])
+def test_a_row_page_keeps_every_stored_field_folded_below(ds: Any, path: str) -> None:
+    (raw,) = doc(ds, path).cssselect("details.archive-raw")
+    assert raw.cssselect("summary")[0].text_content().startswith("All stored fields")
+    assert raw.cssselect("table")  # Datasette's own table of the row's columns
