@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-import zlib
 from base64 import b32encode
 from http import HTTPStatus
 from io import BytesIO
@@ -24,6 +23,7 @@ from typing import Any, BinaryIO
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archivedb.captures import unpack_body
 from archivedb.export_source import ExportError, snapshot
 
 RECORD_NAMESPACE = uuid.UUID("6f1b3c1e-5a51-4d43-9a57-2d3e0b6c9a10")
@@ -58,7 +58,7 @@ def capture_body(row: dict[str, Any]) -> bytes:
     """A capture's body as fetched (stored zlib-compressed, or raw by an older crawler)."""
     if row["body"] is None:
         raise ExportError(f"capture {row['id']} has no body and no capture holding it")
-    return zlib.decompress(row["body"]) if row["encoding"] == "zlib" else bytes(row["body"])
+    return unpack_body(row["body"], row["encoding"])
 
 
 def payload_digest(body: bytes) -> str:

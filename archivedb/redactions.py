@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
+from archivedb.captures import BODY_ENCODING, header, pack_body, unpack_body
 from archivedb.store import COMMENT_CONTENT, POST_CONTENT, content_hash
 from archivedb.withholding import (
     COMMENT_FIELDS,
@@ -194,12 +194,12 @@ def _scrub_captures(db: sqlite_utils.Database, site: str, withhold: Withhold, sc
     for cid in ids:
         row = db.execute("select url, headers, body, body_encoding from captures where id = ?", [cid]).fetchone()
         url, headers, body, encoding = row
-        raw = zlib.decompress(body) if encoding == "zlib" else body
-        content_type = next((v for k, v in json.loads(headers or "{}").items() if k.lower() == "content-type"), "")
+        raw = unpack_body(body, encoding)
+        content_type = header(json.loads(headers or "{}"), "content-type")
         new = scrub(raw, content_type, site, url, withhold)
         if new != raw:
-            db.execute("update captures set body = ?, body_encoding = 'zlib', redaction_id = ? where id = ?",
-                       [zlib.compress(new, 1), withhold.redaction_id, cid])
+            db.execute("update captures set body = ?, body_encoding = ?, redaction_id = ? where id = ?",
+                       [pack_body(new), BODY_ENCODING, withhold.redaction_id, cid])
             changed += 1
     return changed
 

@@ -310,9 +310,8 @@ def view_sql(view: View, *, temp: bool = False) -> str:
 
 
 def open_db(path: str, *, check_same_thread: bool = True) -> sqlite_utils.Database:
-    """Open (creating if needed) an archive database for writing: ``archivedb.database.open_archive``,
-    kept under this name for the crawl's store. ``check_same_thread=False`` lets the store pipeline
-    hand the connection to its writer thread (one thread uses it at a time)."""
+    """``archivedb.database.open_archive`` for writing, under the older name the tests and the
+    bench's archive builders use; the crawl itself calls ``open_archive``."""
     from archivedb.database import open_archive  # database.py builds on this module's tables
 
     return open_archive(path, check_same_thread=check_same_thread)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archivedb.captures import BODY_ENCODING, pack_body
 from archivedb.ids import comment_id, post_id
 from archivedb.schema import EXTRACTOR_VERSION
 from archivedb.withholding import BODY_FIELDS, COMMENT_FIELDS, author_key, author_rules, blank, fields_of
@@ -432,7 +432,7 @@ def save_captures(db: sqlite_utils.Database, captures: list[dict[str, Any]], cra
             "crawl_id": crawl_id, "site": c["site"], "url": c["url"], "fetched_url": c["fetched_url"],
             "status": c["status"], "headers": json.dumps(c["headers"], ensure_ascii=False),
             "fetched_at": c["fetched_at"], "content_hash": digest, "length": len(c["body"]),
-            "body": None if same else zlib.compress(c["body"], 1), "body_encoding": "zlib", "same_as": same,
+            "body": None if same else pack_body(c["body"]), "body_encoding": BODY_ENCODING, "same_as": same,
             "redaction_id": None if same else scrubbed,
         })
     db.table("captures").insert_all(rows)

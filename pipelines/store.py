@@ -28,9 +28,9 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, reactor, task, threads
 
 from archivedb import lock, runs, store
+from archivedb.captures import header
 from archivedb.clock import utc_now
-from archivedb.database import ArchiveError
-from archivedb.schema import open_db
+from archivedb.database import ArchiveError, open_archive
 from archivedb.vocabulary import RunStatus
 from archivedb.withholding import Withhold, withhold_for
 from pipelines.scrub import scrub, scrub_reasons
@@ -112,7 +112,7 @@ class StorePipeline:
         created = not os.path.exists(lock_path)
         self.lock = lock.acquire(self.db_path)
         try:
-            return open_db(self.db_path, check_same_thread=False)
+            return open_archive(self.db_path, check_same_thread=False)
         except BaseException:
             lock.release(self.lock)
             if created:
@@ -226,7 +226,7 @@ class StorePipeline:
         stored again, not even for a moment in a capture."""
         if not self.withhold:
             return capture
-        content_type = next((v for k, v in capture["headers"].items() if k.lower() == "content-type"), "")
+        content_type = header(capture["headers"], "content-type")
         body = scrub(capture["body"], content_type, capture["site"], capture["url"], self.withhold)
         if body is capture["body"]:
             return capture

@@ -15,6 +15,7 @@ from typing import Any
 
 from datasette.utils import tilde_encode
 
+from archivedb.captures import unpack_body
 from publishing.post_page import times
 
 MAX_SAME_AS = 10  # a chain of "identical to capture N" links longer than this is broken
@@ -75,13 +76,11 @@ async def load_capture_body(db: Any, capture_id: int) -> tuple[bytes, str] | Non
 
 
 def decode_body(body: bytes, encoding: str | None) -> bytes:
-    """The bytes as received: zlib bodies decompressed; anything unreadable shown as it is."""
-    if (encoding or "").lower() == "zlib":
-        try:
-            return zlib.decompress(body)
-        except zlib.error:
-            return body
-    return body
+    """The bytes as received; a body that will not decompress is shown as it is."""
+    try:
+        return unpack_body(body, encoding)
+    except zlib.error:
+        return body
 
 
 def serving_type(headers_json: str | None) -> str:
