@@ -16,7 +16,7 @@ Every response is captured like a page, so ``reprocess`` replays it, and counted
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -106,7 +106,7 @@ class SecondSources:
                        cb_kwargs={"thread": thread, "kind": kind},
                        headers={"Accept": "application/json" if kind == "rest" else "application/rss+xml, application/xml"})
 
-    def parse_source(self: Any, response: Response, thread: Thread, kind: str) -> Iterator[Any]:
+    async def parse_source(self: Any, response: Response, thread: Thread, kind: str) -> AsyncIterator[Any]:
         self._count_page()
         self.crawler.stats.inc_value(f"archive/second_source_{kind}_requests")
         plan = thread.plan
@@ -115,7 +115,9 @@ class SecondSources:
         found: list[SourceComment] = []
         if response.status == 200:
             try:
-                found = parse_comment_feed(response.body) if kind == "feed" else parse_rest_comments(response.body)
+                # A feed is parsed in a page worker like the page itself, off the crawl's one thread.
+                found = await (self.offload.run(parse_comment_feed, response.body) if kind == "feed"
+                               else self.offload.run(parse_rest_comments, response.body))
             except ValueError as exc:
                 self._source_unavailable(response.url, str(exc))
         else:
@@ -124,7 +126,8 @@ class SecondSources:
         if kind == "rest":
             plan.rest_done = response.status != 200 or not _more_rest_pages(response, plan.rest_page, len(found))
         thread.pending.discard(response.url if response.request is None else response.request.url)
-        yield from self._finish_if_complete(thread)
+        for output in self._finish_if_complete(thread):
+            yield output
 
     def source_failed(self: Any, failure: Failure) -> Iterator[Any]:
         request = failed_request(failure)
