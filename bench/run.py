@@ -184,7 +184,7 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> tuple[dict, l
           f"{info['comments']} comments, ~{info['mean_post_page_kb']} KB/post page", flush=True)
     has_reprocess = "reprocess" in cli_help()
     phases = [Phase("bare fetch (baseline)"), Phase("full crawl"), Phase("unchanged re-crawl"), Phase("reprocess"),
-              Phase(FLOOR)]
+              Phase(FLOOR), Phase(READ_FLOOR)]
     if not has_reprocess:
         phases[3].skipped = "n/a (no `sector-archive reprocess`)"
     server = MirrorServer(root, args.gzip)
@@ -205,12 +205,15 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> tuple[dict, l
             if has_reprocess:
                 record(phases[3], measure([str(BIN / "sector-archive"), "reprocess", "--db", str(db)], None, db, timeout), k,
                        info["posts"])
+            record(phases[5], measure([sys.executable, str(BENCH / "reprocess_floor.py"), "--db", str(db)], None, None,
+                                      timeout), k, info["posts"])
     finally:
         server.stop()
     return info, phases
 
 
 FLOOR = "bare fetch + comment feeds (the crawl's URLs)"
+READ_FLOOR = "reading floor (every capture read, every core)"
 
 
 def record(phase: Phase, run: Run, k: int, posts: int) -> None:
@@ -296,7 +299,7 @@ def cost_targets(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
     verdict = lambda good: "n/a" if good is None else ("PASS" if good else "FAIL")  # noqa: E731
     tree: dict[int, float] = {}
     for n, (info, phases) in results.items():
-        base, full, _again, reprocess, floor = phases
+        base, full, _again, reprocess, floor, read_floor = phases
         base_cpu, full_cpu, floor_cpu = base.median("cpu"), full.median("cpu"), floor.median("cpu")
         ratio = full_cpu / base_cpu if base_cpu and full_cpu else None
         posts = info["posts"]
@@ -315,6 +318,12 @@ def cost_targets(results: dict[int, tuple[dict, list[Phase]]]) -> list[str]:
         shown = f"{re_wall:.1f} s vs {base_wall:.1f} s" if re_wall and base_wall else "n/a"
         out.append(f"| N={n}: reprocess wall ≤ bare fetch wall | {shown} | "
                    f"{verdict(None if not (re_wall and base_wall) else re_wall <= base_wall)} |")
+        if (floor_wall := read_floor.median("wall")) and base_wall:
+            # Not a target: reading every capture on every core with nothing else (no Scrapy, no
+            # store) is the least any reprocess can take.
+            out.append(f"| N={n}: (floor, not a target) reading every capture on every core, nothing else | "
+                       f"{floor_wall:.1f} s wall, {read_floor.median('cpu'):.1f} s CPU = "
+                       f"{floor_wall / base_wall:.2f}× the bare fetch's wall | n/a |")
         peak = max((p.median("tree_rss_mib") or 0 for p in (full, reprocess)), default=0)
         if peak:
             tree[n] = peak
