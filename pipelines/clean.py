@@ -75,7 +75,7 @@ def clean_html(
     text, images = _tree_text(root), _images(root)
     if not text and not images and next(root.iter(*_MEDIA_TAGS), None) is None:
         return EMPTY  # only empty wrappers left: say so plainly
-    return CleanResult(html=_inner_html(root), text=text, images=images)
+    return CleanResult(html=_wrapper_html(root), text=text, images=images)
 
 
 def html_to_text(html: str | bytes | None) -> str:
@@ -97,7 +97,7 @@ def clean_comment_html(html: str | bytes | None) -> CommentCleanResult:
         unmask.restore(root)
     _drop_all(_comment_strip_rules()(root))
     _sanitise(root)
-    return CommentCleanResult(_inner_html(root), _tree_text(root))
+    return CommentCleanResult(_wrapper_html(root), _tree_text(root))
 
 
 # ---------------------------------------------------------------------------- parsing
@@ -112,15 +112,40 @@ def _parse(html: str | bytes | None) -> Element | None:
     if not isinstance(html, str):
         return None
     html = _CONTROL.sub("", _XML_DECL.sub("", html))
-    html = html.encode("utf-8", errors="ignore").decode("utf-8")  # drop lone surrogates
+    if not html.isascii():
+        html = html.encode("utf-8", errors="ignore").decode("utf-8")  # drop lone surrogates
     if not html.strip():
         return None
     try:
-        root = lxml_html.fragment_fromstring(html, create_parent="div", parser=fragment_parser())
+        root = _fragment(html)
     except (etree.ParserError, ValueError):
         return None
     _drop_all(el for el in root.iter(etree.Comment, etree.ProcessingInstruction))
     return root
+
+
+def _fragment(html: str) -> Element:
+    """``lxml.html.fragment_fromstring(html, create_parent="div")``, with the wrapper made by our own
+    parser: lxml's makes it with its default parser, and the fragment moved under it then gets
+    every element proxy from lxml.html's Python class lookup (one Python call per element the
+    cleaner touches) instead of ours in C."""
+    parser = fragment_parser()
+    elements = lxml_html.fragments_fromstring(html, parser=parser)
+    root = parser.makeelement("div")
+    if elements and isinstance(elements[0], str):
+        root.text = elements.pop(0)
+    root.extend(elements)
+    return root
+
+
+def _wrapper_html(root: Element) -> str:
+    """``inner_html`` of the ``<div>`` that ``_parse`` made (no attributes, no tail): one
+    serialisation of the whole tree with the wrapper's tags cut off, instead of one per child.
+    lxml escapes the leading text as ``inner_html`` does; anything else falls back to it."""
+    serialised = lxml_html.tostring(root, encoding="unicode")
+    if root.tag == "div" and not root.attrib and serialised.startswith("<div>") and serialised.endswith("</div>"):
+        return serialised[5:-6].strip()
+    return _inner_html(root)
 
 
 def _drop_all(elements: Iterable[Any]) -> None:

@@ -19,10 +19,11 @@ ELEMENT_CLASSES = etree.ElementDefaultClassLookup(element=html.HtmlElement, comm
 
 
 def fragment_parser() -> html.HTMLParser:
-    """lxml.html's default parser for fragments, with the C-level element classes."""
+    """lxml.html's default parser for fragments, with the C-level element classes (and no table
+    of ``id`` attributes, which only XPath's ``id()`` would use)."""
     global _FRAGMENT_PARSER
     if _FRAGMENT_PARSER is None:
-        _FRAGMENT_PARSER = html.HTMLParser()
+        _FRAGMENT_PARSER = html.HTMLParser(collect_ids=False)
         _FRAGMENT_PARSER.set_element_class_lookup(ELEMENT_CLASSES)
     return _FRAGMENT_PARSER
 
@@ -97,13 +98,21 @@ class SubtreeIndex:
         self.elements: list[html.HtmlElement] = []
         self.by_tag: dict[str, list[html.HtmlElement]] = {}
         self.by_class: dict[str, list[html.HtmlElement]] = {}
-        for el in root.iter():
-            if not isinstance(el.tag, str):  # comments, processing instructions
-                continue
+        by_tag, by_class = self.by_tag, self.by_class
+        for el in root.iter(etree.Element):  # elements only: no comments or processing instructions
             self.elements.append(el)
-            self.by_tag.setdefault(el.tag, []).append(el)
-            for token in (el.get("class") or "").split():
-                self.by_class.setdefault(token, []).append(el)
+            tag = el.tag
+            if tag in by_tag:
+                by_tag[tag].append(el)
+            else:
+                by_tag[tag] = [el]
+            names = el.get("class")
+            if names:
+                for token in names.split():
+                    if token in by_class:
+                        by_class[token].append(el)
+                    else:
+                        by_class[token] = [el]
 
     def first(self, selectors: tuple[str, ...]) -> html.HtmlElement | None:
         for selector in selectors:

@@ -22,7 +22,8 @@ from reading.sources import Advertised, advertised_sources
 
 # One pass over the document's links; links to other posts' comment pages (a sidebar's "recent
 # comments") are filtered out by the spider, which knows the URLs.
-_COMMENT_PAGE_LINKS = etree.XPath("//a[contains(@href, 'comment-page-') or contains(@href, 'cpage=')]")
+# Selecting the attributes, then their elements, tests only links that have an href.
+_COMMENT_PAGE_LINKS = etree.XPath("//a/@href[contains(., 'comment-page-') or contains(., 'cpage=')]/..")
 
 
 @dataclass
@@ -57,8 +58,10 @@ def extract_comment_page(body: bytes, encoding: str) -> PageExtract:
 @lru_cache(maxsize=8)
 def _parser(encoding: str | None) -> html.HTMLParser:
     """``huge_tree``: without it libxml2 stops nesting at 256 levels and a deep comment thread
-    (each reply two levels down) silently loses every reply past depth ~124."""
-    parser = html.HTMLParser(encoding=encoding, huge_tree=True)
+    (each reply two levels down) silently loses every reply past depth ~124. ``collect_ids``
+    off: libxml2's table of ``id`` attributes serves only XPath's ``id()``, which nothing here
+    uses, and building it is about a tenth of the parse (bench/read_pages.py)."""
+    parser = html.HTMLParser(encoding=encoding, huge_tree=True, collect_ids=False)
     parser.set_element_class_lookup(ELEMENT_CLASSES)
     return parser
 

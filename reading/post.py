@@ -109,8 +109,9 @@ def read_post_page(root: html.HtmlElement, profile: SiteProfile) -> PostPage:
     page.standfirst = _text_of(scope, profile.standfirst_selectors) if profile.standfirst_selectors else None
     body = find_body(article, root, profile.body_selectors)
     page.body_html = html.tostring(body, encoding="unicode") if body is not None else ""
-    page.comment_count = _comment_count(root, scope, graph)
-    page.comments_heading = _comments_heading(root)
+    area = first(root, COMMENTS_AREA_SELECTORS)  # one search of the page for both (0.2 ms each)
+    page.comment_count = _comment_count(area, scope, graph)
+    page.comments_heading = _comments_heading(area)
     return page
 
 
@@ -187,13 +188,12 @@ def _author(head: dict[str, str], scope: html.HtmlElement, graph: dict[str, Any]
     return head.get("author")
 
 
-def _comment_count(root: html.HtmlElement, scope: html.HtmlElement, graph: dict[str, Any]) -> int | None:
+def _comment_count(area: html.HtmlElement | None, scope: html.HtmlElement, graph: dict[str, Any]) -> int | None:
     """The count the page displays ("4 Responses to", "One thought on", "This Post Has 4
     Comments"). Known count elements first; then, by structure, any heading of the comments area
     above its first comment (Avada's ``fusion-title``, tagDiv's ``block-title`` and a theme's own
     classes carry no meaning here); then the article (Genesis prints it only in the entry meta).
     A heading without a number (Genesis prints just "Comments") gives way to the next candidate."""
-    area = first(root, COMMENTS_AREA_SELECTORS)
     for el in _count_candidates(area, scope):
         number = _count_in(text(el))
         if number is not None:
@@ -232,10 +232,9 @@ def _headings_above_comments(area: html.HtmlElement) -> list[html.HtmlElement]:
     return found
 
 
-def _comments_heading(root: html.HtmlElement) -> bool:
+def _comments_heading(area: html.HtmlElement | None) -> bool:
     """Whether the comments area has a heading over a list; themes print one only when there are
     comments, so a heading with nothing read under it means the reader missed them."""
-    area = first(root, COMMENTS_AREA_SELECTORS)
     if area is None:
         return False
     for el in (e for selector in COMMENT_HEADING_SELECTORS for e in css(selector)(area)):

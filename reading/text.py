@@ -30,6 +30,13 @@ def tree_text(root: Element) -> str:
     buffer: list[Any] = []
 
     def flush() -> None:
+        if _BR not in buffer:  # the usual paragraph: one line (and most flushes find nothing)
+            if buffer:
+                text = norm("".join(buffer))
+                if text:
+                    paragraphs.append(text)
+                buffer.clear()
+            return
         lines: list[str] = []
         line: list[Any] = []
         for piece in buffer + [_BR]:
