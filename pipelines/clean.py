@@ -32,6 +32,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _SCRIPT_SCHEME = re.compile(r"^[\x00-\x20]*(javascript|vbscript|livescript):", re.IGNORECASE)
 _DATA_SCHEME = re.compile(r"^[\x00-\x20]*data:", re.IGNORECASE)
 _URL_ATTRS = ("href", "src", "action", "formaction", "xlink:href", "poster", "background")
+_URL_ATTR_NAMES = frozenset(_URL_ATTRS)
 _NAV_ATTRS = frozenset({"href", "action", "formaction", "xlink:href"})  # data: here runs as a page
 _MARKUP = re.compile(r"<[a-zA-Z/!]|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
@@ -299,19 +300,24 @@ def _sanitise(root: Element) -> None:
 
 
 def _sanitise_attributes(root: Element) -> None:
-    """Drop event handlers and script URLs; give lazy-loaded images their real source."""
+    """Drop event handlers and script URLs; give lazy-loaded images their real source.
+
+    One look at each element's own attribute names (most have none) rather than seven look-ups
+    by name on every element: half the time (bench/read_pages.py)."""
     for el in root.iter(etree.Element):
-        for name in [n for n in el.attrib if n.lower().startswith("on")]:
-            del el.attrib[name]
-        for name in _URL_ATTRS:
-            value = el.get(name)
-            if value is None:
-                continue
-            if _SCRIPT_SCHEME.match(value) or (name in _NAV_ATTRS and _DATA_SCHEME.match(value)):
-                del el.attrib[name]
-        if el.tag == "img":
+        attrib = el.attrib
+        if attrib:
+            for name in list(attrib):  # a copy: names are deleted as we go
+                if name.lower().startswith("on"):
+                    del attrib[name]
+                elif name in _URL_ATTR_NAMES:
+                    value = attrib[name]
+                    if _SCRIPT_SCHEME.match(value) or (name in _NAV_ATTRS and _DATA_SCHEME.match(value)):
+                        del attrib[name]
+        tag = el.tag
+        if tag == "img":
             _resolve_lazy(el)
-        elif el.tag == "source":
+        elif tag == "source":
             _resolve_lazy_srcset(el)
     for img in [img for img in root.iter("img") if _is_data_placeholder(img.get("src"))]:
         parent = img.getparent()
