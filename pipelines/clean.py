@@ -20,6 +20,7 @@ from reading import restore as unmask
 from reading.dom import fragment_parser, replace_with_text
 from reading.dom import inner_html as _inner_html
 from reading.dom import norm as _norm
+from reading.dom import xpath as _xpath
 from reading.extract import PageExtract, extract_comment_page, extract_post_page
 from reading.records import PostItem
 from reading.sites import SiteProfile
@@ -183,7 +184,7 @@ def validate_selectors(selectors: Sequence[str]) -> None:
 
 _TEXT_BLOCKS = frozenset(t.casefold() for t in rules.DEFAULT_STRIP_TEXT_BLOCKS)
 _TEXT_BLOCK_LIMIT = max(len(t) for t in _TEXT_BLOCKS) + 8
-_TEXT_BLOCK_CANDIDATES = etree.XPath(
+_TEXT_BLOCK_CANDIDATES = _xpath(
     "|".join(
         f"descendant::{tag}[string-length(normalize-space()) <= {_TEXT_BLOCK_LIMIT}]"
         for tag in rules.TEXT_BLOCK_TAGS

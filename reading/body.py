@@ -17,7 +17,7 @@ from typing import TypeAlias
 
 from lxml import etree, html
 
-from reading.dom import css, norm
+from reading.dom import css, norm, xpath
 
 Element: TypeAlias = html.HtmlElement
 
@@ -62,7 +62,7 @@ def post_region(root: Element, post_id: int | None) -> Element | None:
     return fallback
 
 
-_WITH_CLASS = etree.XPath("//*[contains(concat(' ', normalize-space(@class), ' '), $needle)]")
+_WITH_CLASS = xpath("//*[contains(concat(' ', normalize-space(@class), ' '), $needle)]")
 
 
 def _in_comments(el: Element) -> bool:

@@ -27,14 +27,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lxml import etree, html
+from lxml import html
 
-from reading.dom import SubtreeIndex, inner_html, replace_with_text, text
+from reading.dom import SubtreeIndex, inner_html, replace_with_text, text, xpath
 
 # Every element that can anchor a comment, in document order, in one C-level pass. Selecting the
 # attributes and then their elements tests only elements that have such an attribute: about three
 # times faster than testing every element's attributes (bench/costs.py), with the same result.
-_ANCHORS = etree.XPath(
+_ANCHORS = xpath(
     "(//@id[starts-with(., 'comment-') or starts-with(., 'li-comment-') or starts-with(., 'div-comment-')"
     " or starts-with(., 'wpd-comm-')] | //a/@name[starts-with(., 'comment-')] | //@data-commentid"
     " | //a/@href[contains(., '#comment-')])/.."

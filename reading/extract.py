@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree, html
 
 from reading.comments import RawComment, parse_comments
-from reading.dom import ELEMENT_CLASSES, text
+from reading.dom import ELEMENT_CLASSES, text, xpath
 from reading.post import PostPage, read_post_page
 from reading.sites import SiteProfile
 from reading.sources import Advertised, advertised_sources
@@ -23,7 +23,7 @@ from reading.sources import Advertised, advertised_sources
 # One pass over the document's links; links to other posts' comment pages (a sidebar's "recent
 # comments") are filtered out by the spider, which knows the URLs.
 # Selecting the attributes, then their elements, tests only links that have an href.
-_COMMENT_PAGE_LINKS = etree.XPath("//a/@href[contains(., 'comment-page-') or contains(., 'cpage=')]/..")
+_COMMENT_PAGE_LINKS = xpath("//a/@href[contains(., 'comment-page-') or contains(., 'cpage=')]/..")
 
 
 @dataclass

@@ -15,6 +15,8 @@ from cssselect import ExpressionError, SelectorError
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
+from reading.dom import xpath
+
 # Elements that are never article content, whatever their class.
 DEFAULT_STRIP_TAGS: tuple[str, ...] = (
     "script", "style", "noscript", "template", "link", "meta", "base",
@@ -130,7 +132,7 @@ class Matcher:
         self.tags, self.classes, self.ids = frozenset(tags), frozenset(classes), frozenset(ids)
         self.complex = _css(complex_) if complex_ else None
         union = "|".join(f"descendant::{tag}" for tag in sorted(tags))
-        self._by_tag = etree.XPath(union) if union else None
+        self._by_tag = xpath(union) if union else None
 
     def __call__(self, root: etree._Element) -> list[etree._Element]:
         classes, ids = self.classes, self.ids
@@ -145,7 +147,7 @@ class Matcher:
         return hits
 
 
-_WITH_CLASS_OR_ID = etree.XPath("descendant::*[@class or @id]")  # skips the bare <p>, <a>, <li>
+_WITH_CLASS_OR_ID = xpath("descendant::*[@class or @id]")  # skips the bare <p>, <a>, <li>
 _TAG = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]*$")
 _CLASS = re.compile(r"^\.-?[_a-zA-Z][\w-]*$")
 _ID = re.compile(r"^#-?[_a-zA-Z][\w-]*$")
@@ -157,9 +159,9 @@ def compile_rules(selectors: tuple[str, ...]) -> Matcher:
     return Matcher(selectors)
 
 
-def _css(selectors: Sequence[str]) -> CSSSelector:
+def _css(selectors: Sequence[str]) -> etree.XPath:
     try:
-        return CSSSelector(", ".join(selectors), translator="html")
+        return xpath(CSSSelector(", ".join(selectors), translator="html").path)
     except (SelectorError, ExpressionError) as exc:
         bad = [s for s in selectors if not _valid(s)]
         raise ValueError(f"invalid strip selector(s) {bad}: {exc}") from exc

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import etree
-
-from reading.dom import replace_with_text
+from reading.dom import replace_with_text, xpath
 
 _CF_CLASS = "__cf_email__"
 _CF_PATH = "/cdn-cgi/l/email-protection"
 _EMOJI_CLASSES = frozenset({"emoji", "wp-smiley"})
-_CANDIDATES = etree.XPath("descendant::*[@data-cfemail] | descendant::img[@alt and @class]")
-_CF_LINKS = etree.XPath(f"descendant::a[contains(@href, '{_CF_PATH}#')]")
+_CANDIDATES = xpath("descendant::*[@data-cfemail] | descendant::img[@alt and @class]")
+_CF_LINKS = xpath(f"descendant::a[contains(@href, '{_CF_PATH}#')]")
 
 
 def decode_cf_email(hexed: str) -> str | None:
