@@ -29,6 +29,7 @@ from reading.text import tree_text as _tree_text
 Element: TypeAlias = lxml_html.HtmlElement
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _SCRIPT_SCHEME = re.compile(r"^[\x00-\x20]*(javascript|vbscript|livescript):", re.IGNORECASE)
 _DATA_SCHEME = re.compile(r"^[\x00-\x20]*data:", re.IGNORECASE)
@@ -113,7 +114,9 @@ def _parse(html: str | bytes | None) -> Element | None:
         html = html.decode("utf-8", errors="replace")
     if not isinstance(html, str):
         return None
-    html = _CONTROL.sub("", _XML_DECL.sub("", html))
+    html = _XML_DECL.sub("", html)
+    if not html.isascii() or len(html.encode("ascii").translate(None, _CONTROL_BYTES)) != len(html):
+        html = _CONTROL.sub("", html)  # the usual body has none: a C-speed check, not a regex scan
     if not html.isascii():
         html = html.encode("utf-8", errors="ignore").decode("utf-8")  # drop lone surrogates
     if not html.strip():

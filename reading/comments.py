@@ -386,10 +386,21 @@ def _time(index: SubtreeIndex, candidates: list[html.HtmlElement], wp_id: int
     if not raw:
         raw = _date_like_text(candidates)
     machine = machine_el.get("datetime") if machine_el is not None else None
-    title_el = next((e for e in (el, *(el.iterancestors() if el is not None else ())) if e is not None
-                     and e in allowed and e.get("title") and any(c.isdigit() for c in e.get("title"))), None)
-    title = title_el.get("title") if title_el is not None else None
-    return el, machine, title, raw or None
+    return el, machine, _dated_title(el, index.root, allowed), raw or None
+
+
+def _dated_title(el: html.HtmlElement | None, box: html.HtmlElement, allowed: set) -> str | None:
+    """A ``title`` with a digit on the time element or an allowed wrapper of it, inside the box:
+    nothing above the box is allowed, so the climb stops there (not at the page's root)."""
+    while el is not None:
+        if el in allowed:
+            title = el.get("title")
+            if title and any(c.isdigit() for c in title):
+                return title
+        if el is box:
+            return None
+        el = el.getparent()
+    return None
 
 
 def _tokens(el: html.HtmlElement) -> list[str]:
