@@ -50,17 +50,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--limit", type=int, help="only the first N post pages (e.g. under valgrind)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="tottime", help="cProfile order with --profile (tottime, cumtime)")
     args = parser.parse_args()
     post_pages, comment_pages = load(args.posts)
-    one_round(post_pages[:20], comment_pages[:5])  # warm-up: imports, compiled selectors
+    if args.limit is not None:
+        post_pages, comment_pages = post_pages[:args.limit], comment_pages[:args.limit // 10]
+    one_round(post_pages[:20], comment_pages[:2])  # warm-up: imports, compiled selectors
     if args.profile:
         profiler = cProfile.Profile()
         profiler.runcall(one_round, post_pages, comment_pages)
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
         return
-    rounds = [one_round(post_pages, comment_pages) * 1000 / len(post_pages) for _ in range(args.rounds)]
+    rounds = [one_round(post_pages, comment_pages) * 1000 / max(len(post_pages), 1) for _ in range(args.rounds)]
     print(f"{len(post_pages)} post pages + {len(comment_pages)} comment pages: "
           f"best {min(rounds):.2f}, median {statistics.median(rounds):.2f} CPU ms per post page")
 

@@ -400,3 +400,42 @@ def test_comment_cleaning_keeps_words_and_links() -> None:
     )
     assert result.html == '<div class="comment-content"><p>Yes &amp; no.<br>Second line</p></div>'
     assert result.text == "Yes & no.\nSecond line"
+
+
+# The cleaner's own fragment wrapper and its one-pass serialisation (issue 14, bench/read_pages.py)
+# must give exactly what lxml's fragment_fromstring and the child-by-child inner_html give.
+TRICKY_FRAGMENTS = [
+    "plain words only",
+    "   \n  <p>leading whitespace</p>",
+    "5 < 6 & <script>alert(1)</script> tail & more",
+    "lead &amp; <b>bold</b> tail <!-- note --> end",
+    "<html><body class='x'><p>a whole document</p></body></html>",
+    "<body onload='x()'><p>a stray body tag</p></body>",
+    "<li></li>after an empty item<li>two</li>",
+    "<p>one<p>two<div>three</div>",
+    "<table><tr><td>cell</td></tr></table> text after",
+    "\u00a0non-breaking lead <em>é £ “quotes”</em>",
+    "<form><input name=x><select><option>o</option></select></form><p>forms</p>",
+]
+
+
+@pytest.mark.parametrize("markup", TRICKY_FRAGMENTS)
+def test_fragment_wrapper_is_lxmls(markup: str) -> None:
+    from pipelines.clean import _fragment
+
+    ours = _fragment(markup)
+    theirs = lxml_html.fragment_fromstring(markup, create_parent="div")
+    assert lxml_html.tostring(ours, encoding="unicode") == lxml_html.tostring(theirs, encoding="unicode")
+    assert type(ours) is lxml_html.HtmlElement  # the C lookup: no FormElement/InputElement proxies
+    assert all(type(el) is lxml_html.HtmlElement for el in ours.iter("form", "input", "select"))
+
+
+@pytest.mark.parametrize("markup", TRICKY_FRAGMENTS)
+def test_wrapper_serialised_as_inner_html(markup: str) -> None:
+    from pipelines.clean import _parse, _wrapper_html
+    from reading.dom import inner_html
+
+    root = _parse(markup)
+    assert root is not None
+    assert _wrapper_html(root) == inner_html(root)
+    assert clean_comment_html(markup).html == clean_comment_html(clean_comment_html(markup).html).html
