@@ -29,7 +29,6 @@ from reading.text import tree_text as _tree_text
 Element: TypeAlias = lxml_html.HtmlElement
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _SCRIPT_SCHEME = re.compile(r"^[\x00-\x20]*(javascript|vbscript|livescript):", re.IGNORECASE)
 _DATA_SCHEME = re.compile(r"^[\x00-\x20]*data:", re.IGNORECASE)
@@ -78,7 +77,7 @@ def clean_html(
     text, images = _tree_text(root), _images(root)
     if not text and not images and next(root.iter(*_MEDIA_TAGS), None) is None:
         return EMPTY  # only empty wrappers left: say so plainly
-    return CleanResult(html=_wrapper_html(root), text=text, images=images)
+    return CleanResult(html=_inner_html(root), text=text, images=images)
 
 
 def html_to_text(html: str | bytes | None) -> str:
@@ -100,7 +99,7 @@ def clean_comment_html(html: str | bytes | None) -> CommentCleanResult:
         unmask.restore(root)
     _drop_all(_comment_strip_rules()(root))
     _sanitise(root)
-    return CommentCleanResult(_wrapper_html(root), _tree_text(root))
+    return CommentCleanResult(_inner_html(root), _tree_text(root))
 
 
 # ---------------------------------------------------------------------------- parsing
@@ -114,9 +113,7 @@ def _parse(html: str | bytes | None) -> Element | None:
         html = html.decode("utf-8", errors="replace")
     if not isinstance(html, str):
         return None
-    html = _XML_DECL.sub("", html)
-    if not html.isascii() or len(html.encode("ascii").translate(None, _CONTROL_BYTES)) != len(html):
-        html = _CONTROL.sub("", html)  # the usual body has none: a C-speed check, not a regex scan
+    html = _CONTROL.sub("", _XML_DECL.sub("", html))
     if not html.isascii():
         html = html.encode("utf-8", errors="ignore").decode("utf-8")  # drop lone surrogates
     if not html.strip():
@@ -141,16 +138,6 @@ def _fragment(html: str) -> Element:
         root.text = elements.pop(0)
     root.extend(elements)
     return root
-
-
-def _wrapper_html(root: Element) -> str:
-    """``inner_html`` of the ``<div>`` that ``_parse`` made (no attributes, no tail): one
-    serialisation of the whole tree with the wrapper's tags cut off, instead of one per child.
-    lxml escapes the leading text as ``inner_html`` does; anything else falls back to it."""
-    serialised = lxml_html.tostring(root, encoding="unicode")
-    if root.tag == "div" and not root.attrib and serialised.startswith("<div>") and serialised.endswith("</div>"):
-        return serialised[5:-6].strip()
-    return _inner_html(root)
 
 
 def _drop_all(elements: Iterable[Any]) -> None:
