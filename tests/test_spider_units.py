@@ -196,3 +196,26 @@ def test_the_reader_alone_flags_a_comment_awaiting_moderation():
     by_id = {c.wp_id: c for c in parse_comments(html.document_fromstring(page))}
     assert (by_id[201].awaiting_moderation, by_id[202].awaiting_moderation) == (False, True)
     assert "awaiting moderation" not in by_id[202].body_html
+
+
+def test_simple_selectors_by_attribute_find_what_cssselect_finds() -> None:
+    """``reading.dom.css`` answers ``#id``, ``.class`` and ``tag.class`` with an attribute-first
+    XPath (issue 14): on every page of the test sites, the same elements in the same order."""
+    from lxml.cssselect import CSSSelector
+
+    from reading import body, post
+    from reading.dom import _by_attribute, css
+    from reading.sites import CONTENT_CONTAINERS
+
+    selectors = {s for group in (post.TITLE_SELECTORS, post.AUTHOR_SELECTORS, post.PUBLISHED_TIME_SELECTORS,
+                                 post.PUBLISHED_TEXT_SELECTORS, post.COMMENTS_AREA_SELECTORS,
+                                 post.COMMENT_COUNT_SELECTORS, body.ARTICLE_SELECTORS, body.NOT_BODY_SELECTORS,
+                                 CONTENT_CONTAINERS, DDN.standfirst_selectors, COLLECTIVE_VOICE.strip_selectors,
+                                 ("li.comment", "div.comment", "#comment-1", ".comment", "a.url", "#-x", ".a_b-c"))
+                 for s in group}
+    assert sum(_by_attribute(s) is not None for s in selectors) > 30  # most of them take the new path
+    pages = [html.parse(str(p)).getroot() for p in sorted(SITES_DIR.rglob("*.html"))]
+    assert len(pages) > 40
+    for root in pages:
+        for selector in sorted(selectors):
+            assert css(selector)(root) == CSSSelector(selector)(root), selector
