@@ -15,7 +15,7 @@ from cssselect import ExpressionError, SelectorError
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from reading.dom import xpath
+from reading.dom import css, xpath
 
 # Elements that are never article content, whatever their class.
 DEFAULT_STRIP_TAGS: tuple[str, ...] = (
@@ -159,9 +159,9 @@ def compile_rules(selectors: tuple[str, ...]) -> Matcher:
     return Matcher(selectors)
 
 
-def _css(selectors: Sequence[str]) -> etree.XPath:
+def _css(selectors: Sequence[str]) -> etree.XPath:  # each alternative attribute first where it can be
     try:
-        return xpath(CSSSelector(", ".join(selectors), translator="html").path)
+        return css(", ".join(selectors), translator="html")
     except (SelectorError, ExpressionError) as exc:
         bad = [s for s in selectors if not _valid(s)]
         raise ValueError(f"invalid strip selector(s) {bad}: {exc}") from exc
