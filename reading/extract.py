@@ -14,16 +14,11 @@ from typing import Any
 
 from lxml import etree, html
 
-from reading.comments import RawComment, parse_comments
-from reading.dom import ELEMENT_CLASSES, text, xpath
+from reading.comments import RawComment, anchors_and_page_links, parse_comments
+from reading.dom import ELEMENT_CLASSES, text
 from reading.post import PostPage, read_post_page
 from reading.sites import SiteProfile
 from reading.sources import Advertised, advertised_sources
-
-# One pass over the document's links; links to other posts' comment pages (a sidebar's "recent
-# comments") are filtered out by the spider, which knows the URLs.
-# Selecting the attributes, then their elements, tests only links that have an href.
-_COMMENT_PAGE_LINKS = xpath("//a/@href[contains(., 'comment-page-') or contains(., 'cpage=')]/..")
 
 
 @dataclass
@@ -44,15 +39,16 @@ def extract_post_page(body: bytes, encoding: str, profile: SiteProfile) -> PageE
     page = read_post_page(root, profile)
     if not page.is_post:
         return PageExtract(page)
-    links = _comment_links(root)
+    anchors, page_links = anchors_and_page_links(root)
+    links = _comment_links(page_links)
     sources = advertised_sources(root)
-    return PageExtract(page, parse_comments(root), links, sources)
+    return PageExtract(page, parse_comments(root, anchors), links, sources)
 
 
 def extract_comment_page(body: bytes, encoding: str) -> PageExtract:
     root = _parse(body, encoding)
-    links = _comment_links(root)
-    return PageExtract(None, parse_comments(root), links)
+    anchors, page_links = anchors_and_page_links(root)
+    return PageExtract(None, parse_comments(root, anchors), _comment_links(page_links))
 
 
 @lru_cache(maxsize=8)
@@ -128,8 +124,10 @@ def _cp1252_byte(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_CP1252_BYTES, _cp1252_byte)
 
 
-def _comment_links(root: html.HtmlElement) -> list[tuple[str, str]]:
+def _comment_links(links: list[html.HtmlElement]) -> list[tuple[str, str]]:
+    """Links to comment pages (all of them: a sidebar's links to other posts' comment pages are
+    filtered out by the spider, which knows the URLs), with their label words."""
     return [
         (a.get("href") or "", f"{text(a)} {a.get('class') or ''} {a.getparent().get('class') or ''}".lower())
-        for a in _COMMENT_PAGE_LINKS(root)
+        for a in links
     ]

@@ -225,3 +225,20 @@ def test_selectors_by_attribute_find_what_cssselect_finds() -> None:
         for selector in sorted(selectors):
             assert css(selector)(root) == CSSSelector(selector)(root), selector
             assert css(selector, "html")(root) == CSSSelector(selector, translator="html")(root), selector
+
+
+def test_one_walk_finds_the_anchors_and_links_the_xpaths_find() -> None:
+    """``anchors_and_page_links`` walks the page once instead of two XPath searches (issue 14):
+    the same elements in the same order, on every page of the test sites and the bench's theme
+    pages, and the XPaths themselves for an element that is not the document's root."""
+    from reading.comments import _ANCHORS, _COMMENT_PAGE_LINKS, anchors_and_page_links
+
+    pages = [html.parse(str(p)).getroot() for p in sorted(SITES_DIR.rglob("*.html"))]
+    found = 0
+    for root in pages:
+        anchors, links = anchors_and_page_links(root)
+        assert (anchors, links) == (_ANCHORS(root), _COMMENT_PAGE_LINKS(root))
+        found += len(anchors) + len(links)
+        body = root.find("body")
+        assert anchors_and_page_links(body) == (_ANCHORS(body), _COMMENT_PAGE_LINKS(body))
+    assert found > 300
