@@ -54,6 +54,7 @@ class Run:
     server_cpu: float = 0.0  # CPU the mirror server spent meanwhile: proof it is not the bottleneck
     posts: int = 0  # posts in the mirror: CPU per post does not move when a crawl asks more per post
     tree_rss_mib: float = 0.0  # peak of the whole process tree (crawl + page workers), summed
+    procs_mib: dict[str, float] = field(default_factory=dict)  # each process's own peak: "main", "worker PID"
 
     @property
     def ok(self) -> bool:  # 3 = the crawl completed with some page failures (archive/crawl_command.py)
@@ -150,9 +151,18 @@ def measure(cmd: list[str], server: MirrorServer | None, db: Path | None, timeou
     rc = m.get("rc", -1) if not error.startswith("timed out") else -1
     return Run(rc=rc, wall=m.get("wall", 0.0), cpu=m.get("cpu", 0.0), rss_mib=m.get("maxrss_kib", 0) / 1024,
                tree_rss_mib=m.get("tree_rss_kib", 0) / 1024,
+               procs_mib={name: kib / 1024 for name, kib in m.get("procs_kib", {}).items()},
                pages=stats["requests"], by_status=stats["by_status"], error=error, window=window,
                server_cpu=stats.get("server_cpu", 0.0),
                db_mib=db_size(db) if db else None, rows=db_rows(db) if db else "")
+
+
+def per_process(run: Run) -> str:
+    """Each process's own peak, main first: which one grows with N."""
+    if len(run.procs_mib) < 2:
+        return ""
+    names = sorted(run.procs_mib, key=lambda name: (name != "main", name))
+    return ": " + ", ".join(f"{name.split()[0]} {run.procs_mib[name]:.0f}" for name in names)
 
 
 def last_lines(text: str, n: int = 12) -> str:
@@ -220,7 +230,7 @@ def record(phase: Phase, run: Run, k: int, posts: int) -> None:
     run.posts = posts
     phase.runs.append(run)
     line = (f"  [{k + 1}] {phase.name}: rc={run.rc} {run.wall:.1f} s, {run.pages} requests "
-            f"({run.rate:.0f}/s), {run.cpu:.1f} s CPU, {run.rss_mib:.0f} MiB peak ({run.tree_rss_mib:.0f} MiB whole tree), server CPU {run.server_cpu:.1f} s" + (f", rows {run.rows}" if run.rows else ""))
+            f"({run.rate:.0f}/s), {run.cpu:.1f} s CPU, {run.rss_mib:.0f} MiB peak ({run.tree_rss_mib:.0f} MiB whole tree{per_process(run)}), server CPU {run.server_cpu:.1f} s" + (f", rows {run.rows}" if run.rows else ""))
     print(line, flush=True)
     if run.error:
         print("      " + run.error.replace("\n", "\n      "), flush=True)

@@ -17,6 +17,7 @@ from typing import Any
 import scrapy
 from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.referer import DefaultReferrerPolicy
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
@@ -36,6 +37,7 @@ from reading.records import (
 )
 from reading.sites import SiteProfile
 from spiders.addon import ARCHIVE_DEFAULTS
+from spiders.discovered import Discovered, Found
 from spiders.discovery_deadline import no_answer
 from spiders.identity import canonical_post_url, live_form, url_key
 from spiders.refusals import LimitReached, failed_request, failure_kind
@@ -90,6 +92,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self.known_post_urls: set[str] = set()  # filled by spiders.incremental when enabled
         self._known_by_key: dict[str, str] | None = None
         self._discovered: set[str] = set()  # url_key of every candidate: sitemap variants are one page
+        self._waiting = Discovered()  # posts the sitemaps listed, not yet handed to Scrapy's scheduler
         self._posts_read: set[str] = set()  # canonical URLs of posts already read in this crawl
         self._sitemaps_requested: set[str] = set()
         self._sitemaps_pending = 0
@@ -109,6 +112,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.offload = offload_for(crawler)
+        spider._waiting.attach(crawler)
         crawler.signals.connect(spider.read_limits, signal=signals.spider_opened)
         return spider
 
@@ -117,6 +121,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         every ARCHIVE_* default), so they are read when the spider opens, not in from_crawler."""
         self.max_comment_pages = self.crawler.settings.getint("ARCHIVE_MAX_COMMENT_PAGES")
         self.max_listing_pages = self.crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES")
+        self._waiting.low = max(2 * self.crawler.settings.getint("CONCURRENT_REQUESTS"), 8)
 
     # -- discovery ---------------------------------------------------------------------------
 
@@ -129,8 +134,12 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             return
         # Not held back by Scrapy's own robots.txt fetch (dont_obey_robotstxt): a site that never
         # answers then costs one short deadline, not two in a row (spiders/discovery_deadline.py).
+        self._waiting.open = True
         yield Request(f"{self.base_url}/robots.txt", callback=self.parse_robots, errback=self.robots_failed,
                       dont_filter=True, meta={"dont_obey_robotstxt": True, "discovery": True})
+        # The posts the sitemaps list, handed to the scheduler as it runs low (spiders/discovered.py).
+        async for request in self._waiting.release(self._post_request):
+            yield request
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         self._count_page()
@@ -145,6 +154,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     def robots_failed(self, failure: Failure) -> Iterator[Any]:
         self.unreachable = no_answer(failed_request(failure), failure) or \
             f"{self.base_url} unreachable: {failure.getErrorMessage() or failure.type.__name__}"
+        self._waiting.close()
         self.logger.error(self.unreachable)
         yield FailureItem(self.name, self.origins.to_live(failed_request(failure).url), "network", self.unreachable,
                           at=utc_now())
@@ -208,7 +218,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
                     if not _SKIP_SITEMAP.search(loc):
                         yield from self._sitemap_request(self.origins.to_fetch(loc))
                 elif kind == "urlset":
-                    request = self._candidate(loc, lastmod=entry.get("lastmod"))
+                    request = self._candidate(loc, lastmod=entry.get("lastmod"), found_on=response.url)
                     if request is not None:
                         yield request
             except ValueError as exc:  # urllib's words for a URL it cannot split
@@ -218,16 +228,21 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     def _after_sitemaps(self) -> Iterator[Request | FailureItem]:
         """Once every sitemap is read: check known posts the sitemaps no longer list (deleted
         posts vanish from sitemaps), or fall back to listings when no sitemap listed anything."""
-        if self._sitemaps_pending or self.unreachable:
+        if self._sitemaps_pending:
+            return
+        if self.unreachable:
+            self._waiting.close()
             return
         if self._candidates and not self._rechecked:
             self._rechecked = True
             for live in sorted(u for u in self.known_post_urls if url_key(u) not in self._discovered):
-                request = self._candidate(live)
+                # due now, whatever its revisit window says
+                request = self._candidate(live, unlisted=True)
                 if request is not None:
-                    request.meta["unlisted"] = True  # due now, whatever its revisit window says
                     yield request
         yield from self._fallback_if_needed()
+        # Listing pages and the feed, when read, hand their posts straight to the scheduler.
+        self._waiting.close()
 
     def _fallback_if_needed(self) -> Iterator[Request | FailureItem]:
         """No sitemap gave us a single page, or one the site lists could not be read: discover
@@ -300,7 +315,10 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             if request is not None:
                 yield request
 
-    def _candidate(self, url: str, lastmod: str | None = None) -> Request | None:
+    def _candidate(self, url: str, lastmod: str | None = None, found_on: str | None = None,
+                   unlisted: bool = False) -> Request | None:
+        """The request for a page discovery found, or None: a page already found, one not ours,
+        or (while the sitemaps are being read) one queued in ``self._waiting`` for ``start()``."""
         url = strip_fragment(self.origins.to_fetch(url))
         if not (self.origins.is_internal(url) and followable(url)):
             return None
@@ -311,9 +329,23 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self._discovered.add(key)
         self._candidates += 1
         # A known post under the spelling it was stored with, so the incremental check finds it.
-        live = self._known_spelling(key) or live
-        return Request(self.origins.to_fetch(live), callback=self.parse_page, errback=self.page_failed,
-                       meta={"lastmod": lastmod, "live_url": live, "candidate": True})
+        found = Found(self._known_spelling(key) or live, lastmod, found_on, unlisted)
+        if self._waiting.open:
+            self._waiting.add(found)
+            return None
+        return self._post_request(found)
+
+    def _post_request(self, found: Found) -> Request:
+        meta = {"lastmod": found.lastmod, "live_url": found.live, "candidate": True}
+        if found.unlisted:
+            meta["unlisted"] = True
+        request = Request(self.origins.to_fetch(found.live), callback=self.parse_page, errback=self.page_failed,
+                          meta=meta)
+        # The Referer Scrapy gives a request yielded by the sitemap's callback (start() requests get none).
+        referrer = DefaultReferrerPolicy().referrer(found.found_on, request.url) if found.found_on else None
+        if referrer:
+            request.headers["Referer"] = referrer
+        return request
 
     def _known_spelling(self, key: str) -> str | None:
         if self._known_by_key is None:
