@@ -126,11 +126,11 @@ class WordPressSpider(SecondSources, scrapy.Spider):
     # -- discovery ---------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
-        if self.urls:
-            for url in self.urls:
-                request = self._candidate(url)
-                if request is not None:
-                    yield request
+        if self.urls:  # reprocess names every stored post: handed over in that order, as room allows
+            found = [f for f in map(self._find, self.urls) if f is not None]
+            self._waiting.found.extend(reversed(found))
+            async for request in self._waiting.release(self._post_request):
+                yield request
             return
         # Not held back by Scrapy's own robots.txt fetch (dont_obey_robotstxt): a site that never
         # answers then costs one short deadline, not two in a row (spiders/discovery_deadline.py).
@@ -319,6 +319,17 @@ class WordPressSpider(SecondSources, scrapy.Spider):
                    unlisted: bool = False) -> Request | None:
         """The request for a page discovery found, or None: a page already found, one not ours,
         or (while the sitemaps are being read) one queued in ``self._waiting`` for ``start()``."""
+        found = self._find(url, lastmod, found_on, unlisted)
+        if found is None:
+            return None
+        if self._waiting.open:
+            self._waiting.add(found)
+            return None
+        return self._post_request(found)
+
+    def _find(self, url: str, lastmod: str | None = None, found_on: str | None = None,
+              unlisted: bool = False) -> Found | None:
+        """A page to fetch as a possible post, or None: one already found, or not ours."""
         url = strip_fragment(self.origins.to_fetch(url))
         if not (self.origins.is_internal(url) and followable(url)):
             return None
@@ -329,11 +340,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self._discovered.add(key)
         self._candidates += 1
         # A known post under the spelling it was stored with, so the incremental check finds it.
-        found = Found(self._known_spelling(key) or live, lastmod, found_on, unlisted)
-        if self._waiting.open:
-            self._waiting.add(found)
-            return None
-        return self._post_request(found)
+        return Found(self._known_spelling(key) or live, lastmod, found_on, unlisted)
 
     def _post_request(self, found: Found) -> Request:
         meta = {"lastmod": found.lastmod, "live_url": found.live, "candidate": True}
