@@ -15,7 +15,8 @@ Posts are handed over newest-found first, the order Scrapy's LIFO queue gave the
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import hashlib
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, NamedTuple
 
 from scrapy import Request, signals
@@ -23,6 +24,12 @@ from scrapy.crawler import Crawler
 
 # How long start() sleeps when nothing wakes it, before it looks whether the crawl has gone quiet.
 BACKSTOP_SECONDS = 0.5
+
+
+def seen_key(text: str) -> bytes:
+    """What the spider keeps, for the whole run, of a URL it has seen: 16 bytes (a 49-byte object)
+    instead of the URL's string (about 130), the same answer to "seen before?"."""
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 class Found(NamedTuple):
@@ -63,16 +70,22 @@ class Discovered:
     def wake(self, *args: Any, **kwargs: Any) -> None:
         self._wake.set()
 
-    async def release(self, build: Callable[[Found], Request | None]) -> AsyncIterator[Request]:
-        """Requests for the queued posts, as the scheduler has room for them; ends when discovery
-        is closed and nothing is left, or when the crawl has gone quiet (no request anywhere, no
-        callback running) with nothing left: then nothing can find another post."""
+    async def release(self, build: Callable[[Found], Request | None],
+                      more: Iterator[Found] | None = None) -> AsyncIterator[Request]:
+        """Requests for the queued posts, then for those ``more`` gives (made only as they are
+        handed over), as the scheduler has room for them; ends when discovery is closed and
+        nothing is left, or when the crawl has gone quiet (no request anywhere, no callback
+        running) with nothing left: then nothing can find another post."""
         while True:
-            while self.found and self._room():
-                request = build(self.found.pop())
+            while self._room():
+                found = self.found.pop() if self.found else next(more, None) if more is not None else None
+                if found is None:
+                    more = None
+                    break
+                request = build(found)
                 if request is not None:
                     yield request
-            if not self.found and (not self.open or self._quiet()):
+            if not self.found and more is None and (not self.open or self._quiet()):
                 self.open = False
                 return
             self._wake.clear()

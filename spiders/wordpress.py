@@ -37,7 +37,7 @@ from reading.records import (
 )
 from reading.sites import SiteProfile
 from spiders.addon import ARCHIVE_DEFAULTS
-from spiders.discovered import Discovered, Found
+from spiders.discovered import Discovered, Found, seen_key
 from spiders.discovery_deadline import no_answer
 from spiders.identity import canonical_post_url, live_form, url_key
 from spiders.refusals import LimitReached, failed_request, failure_kind
@@ -91,9 +91,11 @@ class WordPressSpider(SecondSources, scrapy.Spider):
         self.urls = urls.split() if isinstance(urls, str) else list(urls or [])
         self.known_post_urls: set[str] = set()  # filled by spiders.incremental when enabled
         self._known_by_key: dict[str, str] | None = None
-        self._discovered: set[str] = set()  # url_key of every candidate: sitemap variants are one page
+        # Digests of url_key (spiders/discovered.py: seen_key) of every candidate: sitemap variants are one page
+        self._discovered: set[bytes] = set()
+        self._urls_read = False  # start() has looked at every URL of ``urls``
         self._waiting = Discovered()  # posts the sitemaps listed, not yet handed to Scrapy's scheduler
-        self._posts_read: set[str] = set()  # canonical URLs of posts already read in this crawl
+        self._posts_read: set[bytes] = set()  # digests of the canonical URLs of posts already read in this crawl
         self._sitemaps_requested: set[str] = set()
         self._sitemaps_pending = 0
         self._listings: set[str] = set()
@@ -127,10 +129,10 @@ class WordPressSpider(SecondSources, scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         if self.urls:  # reprocess names every stored post: handed over in that order, as room allows
-            found = [f for f in map(self._find, self.urls) if f is not None]
-            self._waiting.found.extend(reversed(found))
-            async for request in self._waiting.release(self._post_request):
+            found = (f for f in map(self._find, self.urls) if f is not None)
+            async for request in self._waiting.release(self._post_request, found):
                 yield request
+            self._urls_read = True
             return
         # Not held back by Scrapy's own robots.txt fetch (dont_obey_robotstxt): a site that never
         # answers then costs one short deadline, not two in a row (spiders/discovery_deadline.py).
@@ -197,8 +199,8 @@ class WordPressSpider(SecondSources, scrapy.Spider):
 
     def discovery(self) -> tuple[int, bool]:
         """(post pages found so far, whether discovery has finished): the progress line's total."""
-        if self.urls:
-            return len(self._discovered), True
+        if self.urls:  # every URL given is a page to fetch until start() has looked at them all
+            return (len(self._discovered), True) if self._urls_read else (len(self.urls), True)
         return len(self._discovered), not self._sitemaps_pending and (self._rechecked or self._fell_back)
 
     def _read_sitemap(self, response: Response) -> Iterator[Request | FailureItem]:
@@ -235,7 +237,7 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             return
         if self._candidates and not self._rechecked:
             self._rechecked = True
-            for live in sorted(u for u in self.known_post_urls if url_key(u) not in self._discovered):
+            for live in sorted(u for u in self.known_post_urls if seen_key(url_key(u)) not in self._discovered):
                 # due now, whatever its revisit window says
                 request = self._candidate(live, unlisted=True)
                 if request is not None:
@@ -335,9 +337,9 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             return None
         live = live_form(self.origins, url)
         key = url_key(live)
-        if key in self._discovered:  # another spelling of a page already requested
+        if seen_key(key) in self._discovered:  # another spelling of a page already requested
             return None
-        self._discovered.add(key)
+        self._discovered.add(seen_key(key))
         self._candidates += 1
         # A known post under the spelling it was stored with, so the incremental check finds it.
         return Found(self._known_spelling(key) or live, lastmod, found_on, unlisted)
@@ -382,10 +384,10 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             self.logger.debug("not a post (%s): %s", page.post_type if page else "no page", response.url)
             return
         live_url = canonical_post_url(self.origins, response.url, page.canonical)
-        if live_url in self._posts_read:  # a second address of a post already read this crawl
+        if seen_key(live_url) in self._posts_read:  # a second address of a post already read this crawl
             self.crawler.stats.inc_value("archive/duplicate_post_urls")
             return
-        self._posts_read.add(live_url)
+        self._posts_read.add(seen_key(live_url))
         item = PostItem(
             site=self.name, url=live_url, fetched_from=response.meta.get("fetched_url") or response.url,
             wp_id=page.wp_id, title=page.title,

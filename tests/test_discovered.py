@@ -127,3 +127,41 @@ def test_a_sitemap_longer_than_the_queue_is_crawled_whole(mirror_factory, tmp_pa
     for url in missing + POSTS:
         path = url.removeprefix(ORIGIN)
         assert asked.count(path) == 1, (path, asked.count(path))
+
+
+def test_posts_given_as_a_list_are_made_only_as_they_are_handed_over() -> None:
+    """Reprocess names every stored post (``-a urls``): each becomes a ``Found`` only when the
+    scheduler has room for it, in the order given."""
+    async def scenario() -> None:
+        queue, scheduler = _queue(low=2)
+        queue.open = False  # no discovery: the list is all there is
+        made: list[int] = []
+
+        def given() -> Any:
+            for n in range(6):
+                made.append(n)
+                yield _found(n)
+
+        def build(found: Found) -> Any:
+            scheduler.pending.append(found.live)
+            return found.live
+
+        stream = queue.release(build, given())
+        assert await _take(stream, 2) == [_found(0).live, _found(1).live]
+        held = asyncio.ensure_future(anext(stream))
+        await asyncio.sleep(0.05)
+        assert not held.done() and made == [0, 1]  # none made beyond what the scheduler took
+        scheduler.pending.clear()
+        queue.wake()
+        assert await asyncio.wait_for(held, 1.0) == _found(2).live
+        queue.low = 100
+        assert await _collect(stream) == [_found(n).live for n in (3, 4, 5)]
+
+    asyncio.run(asyncio.wait_for(scenario(), 10))
+
+
+def test_seen_keys_tell_urls_apart_in_16_bytes() -> None:
+    from spiders.discovered import seen_key
+
+    a, b = seen_key("www.example.org/a/"), seen_key("www.example.org/b/")
+    assert a != b and a == seen_key("www.example.org/a/") and len(a) == 16
