@@ -120,6 +120,9 @@ class SecondSources:
                                else self.offload.run(parse_rest_comments, response.body))
             except ValueError as exc:
                 self._source_unavailable(response.url, str(exc))
+            except Exception as exc:  # noqa: BLE001 - a lost worker or a reader bug: the post still goes on
+                yield self._failure(response.url, "parse", f"second source not read: {error_reason(exc)}"[:500],
+                                    response.status)
         else:
             self._source_unavailable(response.url, f"answered HTTP {response.status}")
         plan.found.extend(found)

@@ -415,12 +415,19 @@ class WordPressSpider(SecondSources, scrapy.Spider):
             live_url = self.origins.to_live(response.url)
             fetched_at = response.meta.get("fetched_at") or utc_now()
             yield self._capture(response, live_url, fetched_at)
-            extract = await self.offload.run(read_comment_page_clean, response.body, response.encoding)
-            # Only now is this page done: another page finishing during the await must not
-            # close the thread without it.
-            thread.pending.discard(_asked_url(response))
-            for output in self._take_comment_page(thread, response, extract, fetched_at):
-                yield output
+            try:
+                extract = await self.offload.run(read_comment_page_clean, response.body, response.encoding)
+            except Exception as exc:  # noqa: BLE001 - a lost worker or a reader bug: keep the rest of the thread
+                thread.pending.discard(_asked_url(response))
+                thread.item.comments_complete = False  # comments not read are not "removed"
+                yield self._failure(response.url, "parse", f"comment page not read: {error_reason(exc)}"[:500],
+                                    response.status)
+            else:
+                # Only now is this page done: another page finishing during the await must not
+                # close the thread without it.
+                thread.pending.discard(_asked_url(response))
+                for output in self._take_comment_page(thread, response, extract, fetched_at):
+                    yield output
         for output in self._finish_if_complete(thread):
             yield output
 

@@ -174,3 +174,73 @@ def test_an_incomplete_thread_does_not_claim_missing_comments() -> None:
     item.comments_complete = False  # a comment page failed: its comments are already reported
     merge_second_sources(item)
     assert item.problems == []
+
+
+def test_a_feed_that_cannot_be_read_is_a_failure_row_and_the_post_still_goes_on() -> None:
+    """A worker lost (or a reader bug) while parsing a comment feed must not hold the post back:
+    the thread finishes, the post is yielded, and a ``parse`` failure says what was not read."""
+    import asyncio
+
+    from scrapy.http import Request, Response
+    from scrapy.utils.test import get_crawler
+
+    from reading.records import CaptureItem, FailureItem
+    from spiders.registry import spider_class
+    from spiders.second_sources import SourcePlan
+    from spiders.wordpress import Thread
+
+    class LostWorker:
+        async def run(self, fn, *args):
+            raise RuntimeError("page worker process exited (exit code -9)")
+
+    origin = "https://www.drinkanddrugsnews.com"
+    crawler = get_crawler(spider_class("ddn"))
+    spider = spider_class("ddn").from_crawler(crawler, base_url="http://127.0.0.1:9")
+    spider.offload = LostWorker()
+    feed = "http://127.0.0.1:9/a-post/feed/"
+    item = PostItem(site="ddn", url=f"{origin}/a-post/", fetched_from="http://127.0.0.1:9/a-post/", wp_id=1, title="t")
+    thread = Thread(item, plan=SourcePlan(wp_id=1, feed_url=feed, api_root=None, feed_asked=True), pending={feed})
+    response = Response(feed, status=200, body=b"<rss></rss>", request=Request(feed))
+
+    async def outputs() -> list:
+        return [out async for out in spider.parse_source(response, thread, "feed")]
+
+    out = asyncio.run(outputs())
+    assert [type(o) for o in out] == [CaptureItem, FailureItem, PostItem]
+    assert (out[1].url, out[1].kind) == (f"{origin}/a-post/feed/", "parse")
+    assert "page worker process exited" in out[1].reason
+    assert out[2] is item and thread.finished and not thread.pending
+
+
+def test_a_comment_page_that_cannot_be_read_is_a_failure_row_and_the_post_still_goes_on() -> None:
+    """The same for an older comment page: the post is stored with what was read, its thread
+    marked incomplete (so no comment counts as removed), and a ``parse`` failure recorded."""
+    import asyncio
+
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from reading.records import CaptureItem, FailureItem
+    from spiders.registry import spider_class
+    from spiders.wordpress import Thread
+
+    class LostWorker:
+        async def run(self, fn, *args):
+            raise RuntimeError("page worker process exited (exit code -9)")
+
+    origin = "https://www.drinkanddrugsnews.com"
+    spider = spider_class("ddn").from_crawler(get_crawler(spider_class("ddn")), base_url="http://127.0.0.1:9")
+    spider.offload = LostWorker()
+    page = "http://127.0.0.1:9/a-post/comment-page-1/"
+    item = PostItem(site="ddn", url=f"{origin}/a-post/", fetched_from="http://127.0.0.1:9/a-post/", wp_id=1, title="t")
+    thread = Thread(item, pending={page})
+    response = HtmlResponse(page, status=200, body=b"<html><body></body></html>", request=Request(page))
+
+    async def outputs() -> list:
+        return [out async for out in spider.parse_comment_page(response, thread)]
+
+    out = asyncio.run(outputs())
+    assert [type(o) for o in out] == [CaptureItem, FailureItem, PostItem]
+    assert (out[1].url, out[1].kind) == (f"{origin}/a-post/comment-page-1/", "parse")
+    assert "page worker process exited" in out[1].reason
+    assert out[2] is item and item.comments_complete is False and thread.finished
