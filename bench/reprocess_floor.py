@@ -23,14 +23,19 @@ import resource
 import sqlite3
 import sys
 import time
-import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from archive.cli import _import_sqlite_utils_alone  # noqa: E402
+
+_import_sqlite_utils_alone()  # as the CLI does: a reprocess starts without pandas and numpy
+
+from archivedb.captures import unpack_body  # noqa: E402
 from pipelines.clean import read_comment_page_clean, read_post_page_clean  # noqa: E402
 from reading.sites import PROFILES  # noqa: E402
 from reading.sources import parse_comment_feed  # noqa: E402
+from spiders.urls import comment_page_number  # noqa: E402
 
 _DB = ""
 
@@ -42,10 +47,10 @@ def read_share(ids: list[int]) -> tuple[int, int]:
                           ids).fetchall()
     comments = 0
     for site, url, body, encoding in rows:
-        raw = zlib.decompress(body) if (encoding or "").lower() == "zlib" else bytes(body)
+        raw = unpack_body(body, encoding)
         if url.rstrip("/").endswith("/feed"):
             comments += len(parse_comment_feed(raw))
-        elif "/comment-page-" in url:
+        elif comment_page_number(url) is not None:
             comments += len(read_comment_page_clean(raw, "utf-8").comments)
         else:
             comments += len(read_post_page_clean(raw, "utf-8", PROFILES[site], url).comments)

@@ -176,27 +176,36 @@ def test_an_incomplete_thread_does_not_claim_missing_comments() -> None:
     assert item.problems == []
 
 
+class LostWorker:
+    """An offload whose worker process died: every task fails."""
+
+    async def run(self, fn, *args):
+        raise RuntimeError("page worker process exited (exit code -9)")
+
+
+def spider_with_lost_worker():
+    from scrapy.utils.test import get_crawler
+
+    from spiders.registry import spider_class
+
+    spider = spider_class("ddn").from_crawler(get_crawler(spider_class("ddn")), base_url="http://127.0.0.1:9")
+    spider.offload = LostWorker()
+    return spider
+
+
 def test_a_feed_that_cannot_be_read_is_a_failure_row_and_the_post_still_goes_on() -> None:
     """A worker lost (or a reader bug) while parsing a comment feed must not hold the post back:
     the thread finishes, the post is yielded, and a ``parse`` failure says what was not read."""
     import asyncio
 
     from scrapy.http import Request, Response
-    from scrapy.utils.test import get_crawler
 
     from reading.records import CaptureItem, FailureItem
-    from spiders.registry import spider_class
     from spiders.second_sources import SourcePlan
     from spiders.wordpress import Thread
 
-    class LostWorker:
-        async def run(self, fn, *args):
-            raise RuntimeError("page worker process exited (exit code -9)")
-
     origin = "https://www.drinkanddrugsnews.com"
-    crawler = get_crawler(spider_class("ddn"))
-    spider = spider_class("ddn").from_crawler(crawler, base_url="http://127.0.0.1:9")
-    spider.offload = LostWorker()
+    spider = spider_with_lost_worker()
     feed = "http://127.0.0.1:9/a-post/feed/"
     item = PostItem(site="ddn", url=f"{origin}/a-post/", fetched_from="http://127.0.0.1:9/a-post/", wp_id=1, title="t")
     thread = Thread(item, plan=SourcePlan(wp_id=1, feed_url=feed, api_root=None, feed_asked=True), pending={feed})
@@ -218,19 +227,12 @@ def test_a_comment_page_that_cannot_be_read_is_a_failure_row_and_the_post_still_
     import asyncio
 
     from scrapy.http import HtmlResponse, Request
-    from scrapy.utils.test import get_crawler
 
     from reading.records import CaptureItem, FailureItem
-    from spiders.registry import spider_class
     from spiders.wordpress import Thread
 
-    class LostWorker:
-        async def run(self, fn, *args):
-            raise RuntimeError("page worker process exited (exit code -9)")
-
     origin = "https://www.drinkanddrugsnews.com"
-    spider = spider_class("ddn").from_crawler(get_crawler(spider_class("ddn")), base_url="http://127.0.0.1:9")
-    spider.offload = LostWorker()
+    spider = spider_with_lost_worker()
     page = "http://127.0.0.1:9/a-post/comment-page-1/"
     item = PostItem(site="ddn", url=f"{origin}/a-post/", fetched_from="http://127.0.0.1:9/a-post/", wp_id=1, title="t")
     thread = Thread(item, pending={page})
